@@ -1,0 +1,14 @@
+-- why: keeps the latest delivery instead of the first
+-- expect: the values in 'first_ingested_at' are wrong
+-- fails-on: visible
+select
+    event_id,
+    any_value(user_id) as user_id,
+    any_value(tweet_id) as tweet_id,
+    any_value(event_type) as event_type,
+    any_value(event_ts) as event_ts,
+    max(ingested_at) as first_ingested_at,
+    count(*) as n_deliveries
+from raw_events
+where event_id is not null
+group by event_id

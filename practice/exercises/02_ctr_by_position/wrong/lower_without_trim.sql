@@ -1,0 +1,17 @@
+-- why: lower() alone leaves ' click ' unmatched
+-- expect: 2 missing, 2 extra
+-- fails-on: hidden_messy_types
+with counts as (
+    select
+        position,
+        count(*) filter (where lower(event_type) = 'impression') as impressions,
+        count(*) filter (where lower(event_type) = 'click') as clicks
+    from events
+    where position is not null
+    group by position
+)
+
+select position, impressions, clicks, round(clicks / impressions, 4) as ctr
+from counts
+where impressions > 0
+order by position

@@ -1,0 +1,4 @@
+-- An empty table.
+create table events (
+    event_id bigint, tweet_id bigint, event_type varchar, event_ts timestamp
+);
