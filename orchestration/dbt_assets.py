@@ -1,0 +1,86 @@
+"""Every dbt node as a Dagster asset, split in two runs of `dbt build`.
+
+`warehouse_dbt_assets` covers raw seeds through the feature and similarity marts;
+`monitoring_dbt_assets` covers the reporting models that read what the ml assets
+wrote. Splitting them keeps each dbt invocation a plain `dbt build` while the ml
+Python assets sit between the two in the graph."""
+
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import duckdb
+from dagster import AssetExecutionContext, AssetMaterialization, Output
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from orchestration.project import dbt_project, warehouse_path
+from orchestration.translator import SocialMlTranslator
+
+MONITORING_SELECTION = "path:models/marts/monitoring"
+translator = SocialMlTranslator()
+
+
+def _relation_names() -> dict[str, str]:
+    """dbt unique_id -> the fully qualified relation it builds."""
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    return {
+        unique_id: node["relation_name"]
+        for unique_id, node in {**manifest["nodes"], **manifest["sources"]}.items()
+        if node.get("relation_name")
+    }
+
+
+def _row_count(con: duckdb.DuckDBPyConnection, relation: str) -> int | None:
+    try:
+        row = con.execute(f"select count(*) from {relation}").fetchone()
+    except duckdb.Error:
+        return None
+    return int(row[0]) if row else None
+
+
+def _build_with_row_counts(
+    context: AssetExecutionContext, dbt: DbtCliResource
+) -> Iterator[Any]:
+    """Run `dbt build` for the selected nodes, then attach row counts.
+
+    DuckDB lets one process hold the file while dbt writes it, so row counts
+    are read after dbt has finished rather than while it streams events."""
+    events = list(dbt.cli(["build"], context=context).stream())
+    relations = _relation_names()
+    con = duckdb.connect(str(warehouse_path()), read_only=True)
+    try:
+        for event in events:
+            if isinstance(event, Output | AssetMaterialization):
+                unique_id = event.metadata.get("unique_id")
+                relation = relations.get(str(unique_id.value)) if unique_id else None
+                count = _row_count(con, relation) if relation else None
+                if count is not None:
+                    event = event.with_metadata({**event.metadata, "dagster/row_count": count})
+            yield event
+    finally:
+        con.close()
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=translator,
+    exclude=MONITORING_SELECTION,
+    name="warehouse_dbt_assets",
+    pool="duckdb_writer",
+)
+def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    yield from _build_with_row_counts(context, dbt)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=translator,
+    select=MONITORING_SELECTION,
+    name="monitoring_dbt_assets",
+    pool="duckdb_writer",
+)
+def monitoring_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    yield from _build_with_row_counts(context, dbt)

@@ -1,0 +1,44 @@
+"""The Dagster code location: a thin loader over the modules that define things."""
+
+from __future__ import annotations
+
+import json
+
+from dagster import Definitions, in_process_executor
+
+from orchestration.automation import (
+    daily_full_refresh,
+    full_refresh_job,
+    raw_files_sensor,
+    retrain_job,
+    retraining_sensor,
+)
+from orchestration.dbt_assets import monitoring_dbt_assets, warehouse_dbt_assets
+from orchestration.ml_assets import ml_assets
+from orchestration.project import dbt_project
+from orchestration.resources import build_resources
+from orchestration.translator import raw_source_specs
+
+
+def build_definitions() -> Definitions:
+    """Definitions with resources resolved from the environment now (tests call this
+    after pointing SOCIAL_ML_DB and SOCIAL_ML_MODELS_DIR at a temporary place)."""
+    # DuckDB allows one writing process per file: the in-process executor runs every
+    # step of a run in one process, one at a time, and the `duckdb_writer` pool on
+    # each asset keeps separate runs from writing at once (limit set in dagster.yaml).
+    return Definitions(
+        assets=[
+            *raw_source_specs(json.loads(dbt_project.manifest_path.read_text())),
+            warehouse_dbt_assets,
+            *ml_assets,
+            monitoring_dbt_assets,
+        ],
+        jobs=[full_refresh_job, retrain_job],
+        schedules=[daily_full_refresh],
+        sensors=[retraining_sensor, raw_files_sensor],
+        resources=build_resources(),
+        executor=in_process_executor,
+    )
+
+
+defs = build_definitions()

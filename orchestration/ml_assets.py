@@ -1,0 +1,189 @@
+"""The ml steps as Python assets between the feature marts and the monitoring reports.
+
+Each asset calls the plain `ml` function that does the work (the same one the
+`python -m ml` CLI calls) and turns its result into metadata people read in the UI.
+Keys live under `ml/` and match the dbt source `ml`, so the monitoring models that
+read these tables hang below them in the graph."""
+
+
+from dataclasses import asdict
+
+import duckdb
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+    multi_asset,
+)
+
+from ml.config import EvaluateConfig, ScoreConfig, TrainConfig
+from ml.evaluate import evaluate
+from ml.score import score
+from ml.train import train
+from orchestration.resources import WarehouseResource
+
+GROUP = "ml"
+POOL = "duckdb_writer"
+MODEL_KEY = AssetKey(["ml", "model_registry"])
+PREDICTIONS_KEY = AssetKey(["ml", "predictions"])
+RECOMMENDATIONS_KEY = AssetKey(["ml", "recommendations"])
+EVALUATIONS_KEY = AssetKey(["ml", "evaluations"])
+TRAINING_SCORES_KEY = AssetKey(["ml", "training_set_scores"])
+
+
+@asset(
+    key=MODEL_KEY,
+    group_name=GROUP,
+    deps=[AssetKey("feat_training_set")],
+    pool=POOL,
+    kinds={"scikit-learn", "duckdb"},
+    description="Train candidate pipelines on the point-in-time training set, pick the best "
+    "on validation ROC AUC, gate it against the popularity/CTR baseline and register it.",
+    check_specs=[
+        AssetCheckSpec(
+            "beats_baseline",
+            asset=MODEL_KEY,
+            blocking=True,
+            description="Validation ROC AUC above the baseline's and metrics within sane bounds.",
+        )
+    ],
+)
+def trained_model(warehouse: WarehouseResource) -> MaterializeResult:
+    result = train(warehouse.db, warehouse.models, TrainConfig())
+    sane = 0.5 < result.val_roc_auc <= 1.0 and 0.0 < result.val_log_loss < 1.0
+    passed = result.passed_quality_gate and sane
+    return MaterializeResult(
+        metadata={
+            "model_version": result.model_version,
+            "model_kind": result.model_kind,
+            "val_roc_auc": result.val_roc_auc,
+            "baseline_roc_auc": result.baseline_roc_auc,
+            "val_log_loss": result.val_log_loss,
+            "baseline_log_loss": result.baseline_log_loss,
+            "val_brier": result.val_brier,
+            "val_ece": result.val_ece,
+            "train_rows": result.train_rows,
+            "validation_rows": result.validation_rows,
+            "selection": result.selection_reason,
+            "training_data_hash": result.training_data_hash,
+            "artifact": MetadataValue.path(result.artifact_path),
+        },
+        check_results=[
+            AssetCheckResult(
+                check_name="beats_baseline",
+                passed=passed,
+                severity=AssetCheckSeverity.ERROR,
+                metadata={
+                    "reason": result.quality_gate_reason,
+                    "val_roc_auc": result.val_roc_auc,
+                    "baseline_roc_auc": result.baseline_roc_auc,
+                },
+            )
+        ],
+    )
+
+
+def _recommendation_preview(db_path: str, model_version: int, rows: int = 15) -> str:
+    con = duckdb.connect(db_path, read_only=True)
+    try:
+        records = con.execute(
+            "select user_id, rank, tweet_id, round(score, 4) from ml.recommendations"
+            " where model_version = ? and scope = 'serving' order by user_id, rank limit ?",
+            [model_version, rows],
+        ).fetchall()
+    finally:
+        con.close()
+    lines = ["| user_id | rank | tweet_id | score |", "|---|---|---|---|"]
+    lines += [f"| {u} | {r} | {t} | {s} |" for u, r, t, s in records]
+    return "\n".join(lines)
+
+
+@multi_asset(
+    specs=[
+        AssetSpec(
+            PREDICTIONS_KEY,
+            group_name=GROUP,
+            deps=[MODEL_KEY, AssetKey("feat_scoring_candidates")],
+            description="Engagement probability for every candidate (serving and backtest).",
+            kinds={"duckdb"},
+        ),
+        AssetSpec(
+            RECOMMENDATIONS_KEY,
+            group_name=GROUP,
+            deps=[MODEL_KEY, AssetKey("feat_scoring_candidates")],
+            description="Top-K tweets per user by predicted engagement, stamped with the model.",
+            kinds={"duckdb"},
+        ),
+        AssetSpec(
+            TRAINING_SCORES_KEY,
+            group_name=GROUP,
+            deps=[MODEL_KEY, AssetKey("feat_training_set")],
+            description="The current model's score for every training-set row: the reference "
+            "distribution for prediction drift and per-day performance reports.",
+            kinds={"duckdb"},
+        ),
+    ],
+    pool=POOL,
+)
+def batch_scores(warehouse: WarehouseResource):
+    result = score(warehouse.db, warehouse.models, ScoreConfig())
+    yield MaterializeResult(
+        asset_key=PREDICTIONS_KEY,
+        metadata={
+            "model_version": result.model_version,
+            "rows_by_scope": MetadataValue.json(result.prediction_rows),
+        },
+    )
+    yield MaterializeResult(
+        asset_key=TRAINING_SCORES_KEY,
+        metadata={
+            "model_version": result.model_version,
+            "rows": result.training_set_score_rows,
+        },
+    )
+    yield MaterializeResult(
+        asset_key=RECOMMENDATIONS_KEY,
+        metadata={
+            "model_version": result.model_version,
+            "k": result.k,
+            "rows_by_scope": MetadataValue.json(result.recommendation_rows),
+            "users_by_scope": MetadataValue.json(result.users_with_recommendations),
+            "preview": MetadataValue.md(
+                _recommendation_preview(warehouse.db_path, result.model_version)
+            ),
+        },
+    )
+
+
+@asset(
+    key=EVALUATIONS_KEY,
+    group_name=GROUP,
+    deps=[RECOMMENDATIONS_KEY, AssetKey("fct_engagements")],
+    pool=POOL,
+    kinds={"duckdb"},
+    description="precision/recall/NDCG/MAP@k on the held-out later window, "
+    "model vs popularity baseline.",
+)
+def ranking_evaluation(context: AssetExecutionContext, warehouse: WarehouseResource):
+    result = evaluate(warehouse.db, EvaluateConfig())
+    context.log.info("ranking evaluation: %s", asdict(result))
+    metadata: dict[str, object] = {
+        "model_version": result.model_version,
+        "k": result.k,
+        "cutoff": str(result.cutoff),
+        "users_evaluated": result.users_evaluated,
+    }
+    for name, value in result.model.items():
+        metadata[f"model_{name}"] = value
+    for name, value in result.baseline.items():
+        metadata[f"popularity_{name}"] = value
+    return MaterializeResult(metadata=metadata)
+
+
+ml_assets = [trained_model, batch_scores, ranking_evaluation]

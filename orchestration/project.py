@@ -1,0 +1,27 @@
+"""Where the project and its warehouse live, resolved once from the environment.
+
+Every component (dbt, the ml steps, sensors, tests) asks this module, so one
+environment variable (SOCIAL_ML_DB) moves the warehouse for all of them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dagster_dbt import DbtProject
+
+from ml.config import PROJECT_ROOT, default_db_path, default_models_dir
+
+# The ml package owns how the warehouse and model locations resolve from the
+# environment; Dagster reuses it so both always agree.
+warehouse_path = default_db_path
+models_dir = default_models_dir
+
+
+def raw_data_dir() -> Path | None:
+    """The bring-your-own-data directory, or None when the seeds are the input."""
+    configured = os.environ.get("SOCIAL_ML_RAW_DIR", "").strip()
+    return Path(configured) if configured else None
+
+
+dbt_project = DbtProject(project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT)

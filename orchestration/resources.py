@@ -1,0 +1,41 @@
+"""Resources shared by every asset: where the warehouse and the model artifacts live."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from dagster import ConfigurableResource
+from dagster_dbt import DbtCliResource
+
+from orchestration.project import dbt_project, models_dir, warehouse_path
+
+
+class WarehouseResource(ConfigurableResource):
+    """The DuckDB file the ml steps read and write, and the model artifact folder.
+
+    dbt reads the same file through profiles.yml (SOCIAL_ML_DB), so both sides agree."""
+
+    db_path: str
+    models_dir: str
+
+    @property
+    def db(self) -> Path:
+        return Path(self.db_path)
+
+    @property
+    def models(self) -> Path:
+        return Path(self.models_dir)
+
+
+def build_resources() -> dict[str, object]:
+    """Resources resolved from the environment at load time (tests set SOCIAL_ML_DB first)."""
+    return {
+        # The dbt beside this interpreter, so the UI works without an activated venv.
+        "dbt": DbtCliResource(
+            project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
+        ),
+        "warehouse": WarehouseResource(
+            db_path=str(warehouse_path()), models_dir=str(models_dir())
+        ),
+    }

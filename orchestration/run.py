@@ -1,0 +1,50 @@
+"""`make run`: materialise the whole asset graph once through Dagster, then summarise.
+
+The run is recorded in DAGSTER_HOME like any UI-launched run, so `make ui`
+afterwards shows its materialisations, checks and metadata."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from dagster import DagsterInstance
+
+from orchestration.definitions import build_definitions
+from orchestration.project import warehouse_path
+from orchestration.summary import summarize
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Materialise every asset (raw -> marts -> ml -> reporting) and summarise."
+    )
+    parser.add_argument("--job", default="full_refresh_job", help="job to run")
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    job = build_definitions().resolve_job_def(args.job)
+    with DagsterInstance.get() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    elapsed = time.perf_counter() - started
+
+    failed = [e.step_key for e in result.all_events if e.is_step_failure]
+    checks = [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
+    failed_checks = [c.check_name for c in checks if not c.passed]
+    print(f"Dagster run {result.run_id} ({args.job}): "
+          f"{'SUCCESS' if result.success else 'FAILURE'} in {elapsed:.1f}s")
+    print(f"  asset checks: {len(checks) - len(failed_checks)} passed, "
+          f"{len(failed_checks)} failed{': ' + ', '.join(failed_checks) if failed_checks else ''}")
+    if failed:
+        print(f"  failed steps: {', '.join(failed)}")
+    print()
+    print(summarize(warehouse_path()))
+    return 0 if result.success else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

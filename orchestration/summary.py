@@ -1,0 +1,140 @@
+"""What `make run` prints at the end: what the warehouse and the ml steps built.
+
+Reads the warehouse read-only and reports only what exists, so it works after
+any subset of the pipeline has run."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import duckdb
+
+from orchestration.project import warehouse_path
+
+LAYERS = ("raw", "staging", "intermediate", "marts", "ml")
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    rows = con.execute(
+        "select table_schema, table_name from information_schema.tables"
+        " order by table_schema, table_name"
+    ).fetchall()
+    found: dict[str, list[str]] = {}
+    for schema, table in rows:
+        found.setdefault(schema, []).append(table)
+    return found
+
+
+def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
+    return int(con.execute(f"select count(*) from {relation}").fetchone()[0])
+
+
+def _layer_lines(con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]]) -> list[str]:
+    lines = ["Warehouse layers (relations, rows):"]
+    for layer in LAYERS:
+        names = tables.get(layer, [])
+        if names:
+            total = sum(_count(con, f'{layer}."{name}"') for name in names)
+            lines.append(f"  {layer:<13} {len(names):>3} relations {total:>12,} rows")
+    return lines
+
+
+def _quarantine_lines(con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]]) -> list[str]:
+    names = [t for t in tables.get("staging", []) if t.endswith("_quarantine")]
+    if not names:
+        return []
+    union = " union all ".join(
+        f"select '{n}' as model, reason from staging.\"{n}\"" for n in names
+    )
+    rows = con.execute(
+        f"select reason, count(*) from ({union}) group by reason order by 2 desc, 1"
+    ).fetchall()
+    return ["Quarantined raw rows by reason:"] + [f"  {r:<24} {c:>8,}" for r, c in rows]
+
+
+def _optional(con: duckdb.DuckDBPyConnection, title: str, sql: str) -> list[str]:
+    """One titled block from `sql`, or nothing when its tables do not exist yet."""
+    try:
+        cursor = con.execute(sql)
+    except duckdb.CatalogException:
+        return []
+    columns = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    if not rows:
+        return []
+    cells = [columns, *([_fmt(v) for v in row] for row in rows)]
+    width = [max(len(str(line[i])) for line in cells) for i in range(len(columns))]
+    return [title] + [
+        "  " + "  ".join(str(v).ljust(w) for v, w in zip(line, width, strict=True))
+        for line in cells
+    ]
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+def summarize(db_path: Path) -> str:
+    if not db_path.exists():
+        return f"No warehouse at {db_path}: run `make run` first."
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        tables = _tables(con)
+        blocks = [
+            [f"Warehouse: {db_path}"],
+            _layer_lines(con, tables),
+            _quarantine_lines(con, tables),
+            _optional(
+                con,
+                "Training set (point-in-time, split by time):",
+                "select split, count(*) as impressions, round(avg(label), 4) as positive_rate"
+                " from marts.feat_training_set group by split order by min(impression_at)",
+            ),
+            _optional(
+                con,
+                "Similarity (serving scope):",
+                "select count(*) as tweet_pairs, count(distinct tweet_id) as tweets,"
+                " round(avg(cosine), 4) as mean_cosine from marts.sim_tweet_tweet"
+                " where scope = 'serving'",
+            ),
+            _optional(
+                con,
+                "Current model:",
+                "select version, model_kind, passed_quality_gate, trained_at"
+                " from ml.model_registry order by trained_at desc limit 1",
+            ),
+            _optional(
+                con,
+                "Ranking evaluation on the held-out window (model vs popularity):",
+                "select metric, k, round(model_value, 4) as model,"
+                " round(baseline_value, 4) as popularity from ml.evaluations"
+                " where model_version = (select max(model_version) from ml.evaluations)"
+                " order by metric",
+            ),
+            _optional(
+                con,
+                "Top recommendations for three users:",
+                "select user_id, rank, tweet_id, round(score, 4) as score from ml.recommendations"
+                " where scope = 'serving' and user_id in (select distinct user_id"
+                " from ml.recommendations where scope = 'serving' order by user_id limit 3)"
+                " and rank <= 3 order by user_id, rank",
+            ),
+        ]
+    finally:
+        con.close()
+    return "\n".join("\n".join(b) + "\n" for b in blocks if b)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Summarise what the pipeline built.")
+    parser.add_argument("--db", type=Path, default=None, help="DuckDB file (default: SOCIAL_ML_DB)")
+    args = parser.parse_args(argv)
+    print(summarize(args.db or warehouse_path()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

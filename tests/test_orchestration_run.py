@@ -1,0 +1,111 @@
+"""The whole asset graph materialises in-process against a temporary warehouse with
+every check passing, and a failing error-severity dbt test stops training."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster import AssetKey, DagsterInstance, ExecuteInProcessResult
+
+from orchestration.definitions import build_definitions
+
+MODEL_KEY = AssetKey(["ml", "model_registry"])
+
+
+def _run_full_graph(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> ExecuteInProcessResult:
+    monkeypatch.setenv("SOCIAL_ML_DB", str(tmp / "warehouse.duckdb"))
+    monkeypatch.setenv("SOCIAL_ML_MODELS_DIR", str(tmp / "models"))
+    job = build_definitions().resolve_job_def("full_refresh_job")
+    with DagsterInstance.ephemeral() as instance:
+        return job.execute_in_process(instance=instance, raise_on_error=False)
+
+
+def _check_evaluations(result: ExecuteInProcessResult) -> list:
+    return [
+        event.event_specific_data
+        for event in result.all_events
+        if event.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
+
+
+@pytest.fixture(scope="module")
+def full_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[ExecuteInProcessResult, Path]]:
+    tmp = tmp_path_factory.mktemp("full_graph")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.delenv("SOCIAL_ML_RAW_DIR", raising=False)
+        yield _run_full_graph(tmp, monkeypatch), tmp
+
+
+def test_full_graph_succeeds(full_run) -> None:
+    result, _ = full_run
+    failures = [e.step_key for e in result.all_events if e.is_step_failure]
+    assert result.success, f"failed steps: {failures}"
+
+
+def test_every_asset_materialised(full_run) -> None:
+    result, _ = full_run
+    materialised = {
+        e.event_specific_data.materialization.asset_key
+        for e in result.get_asset_materialization_events()
+    }
+    expected = set(build_definitions().resolve_asset_graph().materializable_asset_keys)
+    assert expected <= materialised, f"not materialised: {sorted(expected - materialised)}"
+
+
+def test_all_checks_pass_including_model_quality(full_run) -> None:
+    result, _ = full_run
+    evaluations = _check_evaluations(result)
+    failed = [e.check_name for e in evaluations if not e.passed]
+    assert evaluations and not failed, f"failed checks: {failed}"
+    assert any(e.check_name == "beats_baseline" for e in evaluations)
+
+
+def test_ml_tables_written_to_the_temporary_warehouse(full_run) -> None:
+    _, tmp = full_run
+    con = duckdb.connect(str(tmp / "warehouse.duckdb"), read_only=True)
+    try:
+        versions = con.execute("select count(*) from ml.model_registry").fetchone()[0]
+        recs = con.execute("select count(*) from ml.recommendations").fetchone()[0]
+    finally:
+        con.close()
+    assert versions == 1 and recs > 0
+
+
+def _raw_copy_with_malformed_timestamps(seeds: Path, target: Path) -> None:
+    """Copy the sample, but every event's timestamp is garbage: a broken delivery."""
+    target.mkdir()
+    for path in seeds.glob("raw_*.csv"):
+        shutil.copy(path, target / path.name)
+    with (seeds / "raw_events.csv").open(newline="") as src:
+        rows = list(csv.DictReader(src))
+    with (target / "raw_events.csv").open("w", newline="") as dst:
+        writer = csv.DictWriter(dst, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "event_ts": "not a timestamp"})
+
+
+def test_failing_error_test_blocks_training(
+    tmp_path: Path, project_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = tmp_path / "raw"
+    _raw_copy_with_malformed_timestamps(project_root / "seeds", raw)
+    monkeypatch.setenv("SOCIAL_ML_RAW_DIR", str(raw))
+    result = _run_full_graph(tmp_path, monkeypatch)
+
+    assert not result.success
+    failed_checks = [e for e in _check_evaluations(result) if not e.passed]
+    assert any(e.asset_key == AssetKey("stg_social__events") for e in failed_checks)
+    materialised = {
+        e.event_specific_data.materialization.asset_key
+        for e in result.get_asset_materialization_events()
+    }
+    assert MODEL_KEY not in materialised
+    assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())
