@@ -46,7 +46,12 @@ def _build_with_row_counts(
 
     DuckDB lets one process hold the file while dbt writes it, so row counts
     are read after dbt has finished rather than while it streams events."""
-    events = list(dbt.cli(["build"], context=context).stream())
+    # "buildable": a test runs only when every node it reads is selected or upstream
+    # of the selection, so materialising a subset never tests tables it did not build.
+    invocation = dbt.cli(
+        ["build", "--indirect-selection", "buildable"], context=context, raise_on_error=False
+    )
+    events = list(invocation.stream())
     relations = _relation_names()
     con = duckdb.connect(str(warehouse_path()), read_only=True)
     try:
@@ -60,6 +65,10 @@ def _build_with_row_counts(
             yield event
     finally:
         con.close()
+    # Raised after the events are out, so failed dbt tests still reach Dagster as
+    # failed (blocking) asset checks and the step fails, skipping everything downstream.
+    if not invocation.is_successful():
+        raise invocation.get_error() or RuntimeError("dbt build failed")
 
 
 @dbt_assets(

@@ -103,7 +103,7 @@ def summarize(db_path: Path) -> str:
             _optional(
                 con,
                 "Current model:",
-                "select version, model_kind, passed_quality_gate, trained_at"
+                "select model_version, model_kind, passed_quality_gate, trained_at"
                 " from ml.model_registry order by trained_at desc limit 1",
             ),
             _optional(

@@ -33,6 +33,10 @@ LAUNCH = """mutation Launch($params: ExecutionParams!) {
     ... on InvalidSubsetError { message }
     ... on RunConfigValidationInvalid { errors { message } }
   } }"""
+RUN_ERRORS = """query Logs($runId: ID!) { logsForRun(runId: $runId) {
+  ... on EventConnection { events { __typename
+    ... on ExecutionStepFailureEvent { error { message } }
+    ... on RunFailureEvent { message } } } } }"""
 RUN_STATUS = """query Status($runId: ID!) { runOrError(runId: $runId) {
   __typename ... on Run { status } } }"""
 
@@ -158,4 +162,7 @@ def test_webserver_serves_graph_and_materialises_a_selection(webserver: int) -> 
         if status in ("SUCCESS", "FAILURE", "CANCELED"):
             break
         time.sleep(2)
-    assert status == "SUCCESS"
+    if status != "SUCCESS":
+        events = _graphql(port, RUN_ERRORS, {"runId": run_id})["logsForRun"]["events"]
+        errors = [e.get("error") or e.get("message") for e in events if len(e) > 1]
+        pytest.fail(f"run {run_id} ended {status}: {errors}")
