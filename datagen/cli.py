@@ -1,0 +1,107 @@
+"""Command line: `python -m datagen [--users N ...] --out DIR --truth-dir DIR`.
+
+Bad input ends with one line on stderr that says what is allowed, and exit code 2
+(argparse's convention), so scripts and people both get a clear answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from datagen.config import RATE_FIELDS, ConfigError, GenConfig
+from datagen.generate import generate
+from datagen.perf import keep_freed_memory
+from datagen.writers import FORMATS
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse prints the whole usage block on error; we want a single line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"datagen: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """All options; defaults are those of the checked-in sample (`make seeds`)."""
+    d = GenConfig()
+    p = _OneLineParser(
+        prog="python -m datagen",
+        description="Synthetic social-network events: raw_* tables plus ground truth.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("--users", type=int, default=d.users, help="accounts (>= 10)")
+    p.add_argument("--tweets", type=int, default=d.tweets, help="tweets (>= 10)")
+    p.add_argument(
+        "--events", type=int, default=d.events, help="clean human events, approximately (>= 1)"
+    )
+    p.add_argument("--days", type=int, default=d.days, help="length of the window (>= 1)")
+    p.add_argument("--start", default=d.start, help="first day of the window, YYYY-MM-DD (UTC)")
+    p.add_argument("--seed", type=int, default=d.seed, help="random seed (>= 0)")
+    p.add_argument(
+        "--bot-events-per-day", type=int, default=d.bot_events_per_day, help="events per bot-day"
+    )
+    for name, text in RATE_FIELDS.items():
+        p.add_argument(
+            f"--{name.replace('_', '-')}", type=float, default=getattr(d, name), help=text
+        )
+    p.add_argument("--out", type=Path, default=Path("seeds"), help="directory for raw_* files")
+    p.add_argument(
+        "--truth-dir", type=Path, default=Path("ground_truth"), help="directory for ground truth"
+    )
+    p.add_argument("--format", default="csv", help=f"one of: {', '.join(FORMATS)}")
+    p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    return p
+
+
+def _check_writable(directory: Path, flag: str) -> None:
+    """Fail early (before minutes of work) if `directory` cannot be created or written."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory):
+            pass
+    except OSError:
+        message = f"{flag} {directory} is not writable; give a writable directory"
+        raise ConfigError(message) from None
+
+
+def _config(args: argparse.Namespace) -> GenConfig:
+    names = {f.name for f in dataclasses.fields(GenConfig)}
+    return GenConfig(**{k: v for k, v in vars(args).items() if k in names})
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse, validate, generate; prints a one-line summary per table."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.format not in FORMATS:
+            raise ConfigError(f"--format must be one of: {', '.join(FORMATS)}")
+        cfg = _config(args)
+        _check_writable(args.out, "--out")
+        _check_writable(args.truth_dir, "--truth-dir")
+    except ConfigError as exc:
+        parser.error(str(exc))
+    keep_freed_memory()
+    result = generate(cfg, args.out, args.truth_dir, args.format)
+    if not args.quiet:
+        for name, rows in result.rows.items():
+            print(f"{name}: {rows} rows")
+        dirt = result.dirt
+        human = dirt["clean_events"] - dirt["bot_events"]
+        print(f"clean events: {human} human (asked ~{cfg.events}) + {dirt['bot_events']} bot")
+        total = sum(result.seconds.values())
+        stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.seconds.items())
+        print(f"done in {total:.2f}s, cpu {result.cpu_seconds:.2f}s ({stages})")
+        print(f"wrote {len(result.paths)} files to {os.fspath(args.out)} and {args.truth_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,219 @@
+"""One generator run: simulate, dirty, format and write every raw table and the truth.
+
+Each stage draws from its own child of one `SeedSequence`, so a run is a pure function
+of (config, seed) and tuning one stage does not reshuffle the others.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from datagen.config import COUNTRIES, DAY_MS, TOPICS, GenConfig
+from datagen.dirt import RawEvents, inject, to_raw, to_table
+from datagen.entities import Follows, Tweets, Users, make_follows, make_tweets, make_users
+from datagen.events import Events, concat_events, simulate, sort_events
+from datagen.logs import make_app_logs
+from datagen.textcols import format_ts, sorted_unique, vocab_column
+from datagen.writers import ChunkedWriter, write_table
+
+STAGES = ("users", "follows", "tweets", "events", "dirt", "logs")
+
+
+@dataclass
+class RunResult:
+    """What a run wrote: rows per table, dirt counts, seconds per stage."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    dirt: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: float = 0.0  # all threads; wall < cpu means the second core helped
+    paths: list[Path] = field(default_factory=list)
+
+
+def _strings(values: np.ndarray, vocab: tuple[str, ...]) -> pa.Array:
+    return vocab_column(values, vocab)
+
+
+def users_table(users: Users) -> pa.Table:
+    """raw_users."""
+    return pa.table(
+        {
+            "user_id": pa.array(users.user_id),
+            "signup_at": format_ts(users.signup_ms),
+            "country": _strings(users.country, tuple(c[0] for c in COUNTRIES)),
+            "language": _strings(users.country, tuple(c[1] for c in COUNTRIES)),
+            "is_verified": pa.array(users.is_verified),
+        }
+    )
+
+
+def tweets_table(tweets: Tweets, users: Users) -> pa.Table:
+    """raw_tweets (observed, noisy topic; deleted_at empty when live)."""
+    deleted = format_ts(np.maximum(tweets.deleted_ms, 0))
+    deleted = pa.array(deleted.to_numpy(zero_copy_only=False), mask=tweets.deleted_ms < 0)
+    return pa.table(
+        {
+            "tweet_id": pa.array(tweets.tweet_id),
+            "author_id": pa.array(users.user_id[tweets.author]),
+            "created_at": format_ts(tweets.created_ms),
+            "topic": _strings(tweets.observed_topic, TOPICS),
+            "has_media": pa.array(tweets.has_media),
+            "deleted_at": deleted,
+        }
+    )
+
+
+def follows_table(follows: Follows, users: Users) -> pa.Table:
+    """raw_follows, sorted by (follower, followee)."""
+    return pa.table(
+        {
+            "follower_id": pa.array(users.user_id[follows.follower]),
+            "followee_id": pa.array(users.user_id[follows.followee]),
+            "followed_at": format_ts(follows.followed_ms),
+        }
+    )
+
+
+def truth_tables(
+    cfg: GenConfig, users: Users, tweets: Tweets, human: Events, bots: Events
+) -> dict[str, pa.Table]:
+    """What only the simulator knows; tests use it, models never read it."""
+    slots = np.flatnonzero(users.pref_topics.ravel() >= 0)
+    pref_user = slots // users.pref_topics.shape[1]
+    n_humans = int((~users.is_bot).sum())
+    per_day = human.n / max(n_humans, 1) / cfg.days
+    activity = users.activity * per_day
+    if bots.n:
+        day = (bots.ts_ms - cfg.start_ms) // DAY_MS
+        day_key = bots.user.astype(np.int64) * (cfg.days + 2) + day
+        active_days = np.bincount(sorted_unique(day_key) // (cfg.days + 2), minlength=users.n)
+        bot_rate = np.bincount(bots.user, minlength=users.n) / np.maximum(active_days, 1)
+        activity = np.where(users.is_bot, bot_rate, activity)
+    return {
+        "tweet_topics": pa.table(
+            {
+                "tweet_id": pa.array(tweets.tweet_id),
+                "latent_topic": _strings(tweets.latent_topic, TOPICS),
+                "quality": pa.array(np.round(tweets.quality, 4)),
+            }
+        ),
+        "user_preferences": pa.table(
+            {
+                "user_id": pa.array(users.user_id[pref_user]),
+                "topic": _strings(users.pref_topics.ravel()[slots], TOPICS),
+                "weight": pa.array(np.round(users.pref_weights.ravel()[slots], 4)),
+            }
+        ),
+        "users_truth": pa.table(
+            {
+                "user_id": pa.array(users.user_id),
+                "is_bot": pa.array(users.is_bot),
+                "activity": pa.array(np.round(activity, 3)),
+            }
+        ),
+    }
+
+
+EVENT_CHUNK = 1_000_000  # rows formatted per step while the previous chunk is written
+
+
+def save_in_chunks(
+    writer: ThreadPoolExecutor,
+    raw: RawEvents,
+    seed: int,
+    out: Path,
+    fmt: str,
+    pending: dict[str, Future[Path]],
+) -> list[Future[None]]:
+    """Format raw_events chunk by chunk on this thread; the writer thread appends them.
+
+    The single writer thread runs its tasks in submission order, so the file gets the
+    chunks in order and its bytes do not depend on timing. Returns the chunk writes'
+    futures so the caller can surface a failed write.
+    """
+    first = to_table(raw.rows(0, EVENT_CHUNK), seed)
+    sink = ChunkedWriter(out, "raw_events", fmt, first.schema)
+    writes = [writer.submit(sink.write, first)]
+    for lo in range(EVENT_CHUNK, raw.n, EVENT_CHUNK):
+        writes.append(writer.submit(sink.write, to_table(raw.rows(lo, lo + EVENT_CHUNK), seed)))
+    pending["raw_events"] = writer.submit(sink.close)
+    return writes
+
+
+def generate(cfg: GenConfig, out: Path, truth_dir: Path, fmt: str = "csv") -> RunResult:
+    """Write raw_<table>.<fmt> into `out` and ground truth CSVs into `truth_dir`."""
+    result = RunResult()
+    rngs = dict(
+        zip(
+            STAGES,
+            (np.random.default_rng(s) for s in np.random.SeedSequence(cfg.seed).spawn(6)),
+            strict=True,
+        )
+    )
+    clock = time.perf_counter()
+    cpu_start = time.process_time()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        result.seconds[stage] = round(now - clock, 3)
+        clock = now
+
+    out.mkdir(parents=True, exist_ok=True)
+    truth_dir.mkdir(parents=True, exist_ok=True)
+    # Writing releases the GIL: tables go to disk on a second thread while the next
+    # stage computes. Each table's bytes depend only on the table, so this stays
+    # deterministic.
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        pending: dict[str, Future[Path]] = {}
+
+        def save(name: str, table: pa.Table, directory: Path, file_fmt: str) -> None:
+            pending[name] = writer.submit(write_table, table, directory, name, file_fmt)
+            if directory == out:
+                result.rows[name] = table.num_rows
+
+        users = make_users(cfg, rngs["users"])
+        follows = make_follows(cfg, users, rngs["follows"])
+        tweets = make_tweets(cfg, users, follows, rngs["tweets"])
+        save("raw_users", users_table(users), out, fmt)
+        save("raw_tweets", tweets_table(tweets, users), out, fmt)
+        save("raw_follows", follows_table(follows, users), out, fmt)
+        lap("entities")
+        human, bots, sessions = simulate(cfg, users, follows, tweets, rngs["events"])
+        lap("events")
+        # Logs draw from their own stream and read only sessions: build them on a helper
+        # thread while the dirt stage runs (numpy and Arrow release the GIL).
+        with ThreadPoolExecutor(max_workers=1) as helper:
+            logs_job = helper.submit(make_app_logs, cfg, users, tweets, sessions, rngs["logs"])
+            clean = sort_events(concat_events([human, bots]))
+            raw, dirt_counts = inject(
+                cfg, to_raw(clean, users, tweets, rngs["dirt"]), users, tweets, rngs["dirt"]
+            )
+            del clean
+            logs, n_bad_logs = logs_job.result()
+        save("raw_app_logs", logs, out, fmt)
+        chunk_writes = save_in_chunks(writer, raw, cfg.seed, out, fmt, pending)
+        result.rows["raw_events"] = raw.n
+        lap("dirt and logs")
+        dirt_counts["malformed_log_lines"] = n_bad_logs
+        dirt_counts["log_lines"] = logs.num_rows
+        dirt_counts["bot_events"] = bots.n
+        truth = truth_tables(cfg, users, tweets, human, bots)
+        truth["dirt_counts"] = pa.table(
+            {"kind": pa.array(list(dirt_counts)), "rows": pa.array(list(dirt_counts.values()))}
+        )
+        for name, table in truth.items():
+            save(name, table, truth_dir, "csv")
+        for write in chunk_writes:
+            write.result()  # re-raises a failed chunk write here
+        result.paths = [future.result() for future in pending.values()]
+    lap("write")
+    result.cpu_seconds = round(time.process_time() - cpu_start, 3)
+    result.dirt = dirt_counts
+    return result
