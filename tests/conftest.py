@@ -64,3 +64,47 @@ def run_dbt(
 def dbt_runner() -> Callable[..., subprocess.CompletedProcess[str]]:
     """`dbt_runner(["build", "--select", "x"], db_path, target_path, vars)`."""
     return run_dbt
+
+
+# The ML marts (features, similarity, training) and everything upstream, without tests:
+# the pytest suites that check them read the built tables.
+ML_MARTS_SELECT = [
+    "--select",
+    "+path:models/marts/features",
+    "+path:models/marts/similarity",
+    "+path:models/marts/training",
+]
+
+
+def build_ml_marts(
+    db_path: Path,
+    target_path: Path,
+    after_seed: Callable[[Path], None] | None = None,
+) -> None:
+    """Seed a private warehouse and run the ML marts and their parents into it.
+
+    `after_seed(db_path)` may rewrite the raw tables before the models run (the
+    leakage test changes future events that way).
+    """
+    run_dbt(["seed"], db_path, target_path)
+    if after_seed is not None:
+        after_seed(db_path)
+    run_dbt(["run", *ML_MARTS_SELECT], db_path, target_path)
+
+
+@pytest.fixture(scope="session")
+def ml_marts_builder() -> Callable[..., None]:
+    """`ml_marts_builder(db_path, target_path, after_seed=None)`: see build_ml_marts."""
+    return build_ml_marts
+
+
+@pytest.fixture(scope="session")
+def ml_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse with the ML marts built from the checked-in seeds, once per session.
+
+    Shared (read-only) by tests/test_similarity*.py and tests/test_leakage.py.
+    """
+    root = tmp_path_factory.mktemp("ml_warehouse")
+    db_path = root / "warehouse.duckdb"
+    build_ml_marts(db_path, root / "target")
+    return db_path

@@ -1,0 +1,71 @@
+{#- The f_ feature columns of the shared point-in-time join, in order, with
+    their types. feat_training_set and feat_scoring_candidates both select
+    exactly this list from int_point_in_time_features, so a feature cannot
+    exist for training and be missing (or differ) at scoring time. The ML code
+    discovers features by the `f_` prefix. `daily: true` marks the columns
+    read from feat_user_daily (the last completed day before the request). -#}
+{% macro ml_feature_columns() -%}
+    {%- set columns = [
+        {'name': 'f_position', 'data_type': 'integer'},
+        {'name': 'f_has_media', 'data_type': 'integer'},
+        {'name': 'f_is_own_tweet', 'data_type': 'integer'},
+        {'name': 'f_tweet_age_hours', 'data_type': 'double'},
+        {'name': 'f_tweet_impressions', 'data_type': 'integer'},
+        {'name': 'f_tweet_engagements', 'data_type': 'integer'},
+        {'name': 'f_tweet_engagement_rate', 'data_type': 'double'},
+        {'name': 'f_tweet_engagement_velocity', 'data_type': 'double'},
+        {'name': 'f_author_impressions', 'data_type': 'integer'},
+        {'name': 'f_author_engagements', 'data_type': 'integer'},
+        {'name': 'f_author_engagement_rate', 'data_type': 'double'},
+        {'name': 'f_author_followers', 'data_type': 'integer'},
+        {'name': 'f_follows_author', 'data_type': 'integer'},
+        {'name': 'f_user_following', 'data_type': 'integer'},
+        {'name': 'f_user_author_impressions', 'data_type': 'integer'},
+        {'name': 'f_user_author_engagements', 'data_type': 'integer'},
+        {'name': 'f_user_author_affinity', 'data_type': 'double'},
+        {'name': 'f_user_engagements', 'data_type': 'integer'},
+        {'name': 'f_user_topic_engagements', 'data_type': 'integer'},
+        {'name': 'f_user_topic_share', 'data_type': 'double'},
+    ] -%}
+    {%- for stem in ml_count_stems() -%}
+        {%- for days in [1, 7, 28] -%}
+            {%- do columns.append(
+                {'name': 'f_user_' ~ stem ~ '_' ~ days ~ 'd', 'data_type': 'integer', 'daily': true}
+            ) -%}
+        {%- endfor -%}
+        {%- do columns.append({'name': 'f_user_prev_day_' ~ stem, 'data_type': 'integer', 'daily': true}) -%}
+    {%- endfor -%}
+    {%- do columns.append({'name': 'f_user_ctr_7d', 'data_type': 'double', 'daily': true}) -%}
+    {%- do columns.append({'name': 'f_user_ctr_28d', 'data_type': 'double', 'daily': true}) -%}
+    {%- do columns.append(
+        {'name': 'f_user_days_since_last_activity', 'data_type': 'integer', 'daily': true}
+    ) -%}
+    {%- do columns.append({'name': 'f_user_engagement_trend_7d', 'data_type': 'integer', 'daily': true}) -%}
+    {%- do columns.append(
+        {'name': 'f_user_engagement_trend_ratio_7d', 'data_type': 'double', 'daily': true}
+    ) -%}
+    {{ return(columns) }}
+{%- endmacro %}
+
+{#- The feature columns as a select list, `<relation>.f_x` one per line
+    (commas between, none after the last): the shared tail of the training
+    and scoring tables' select. -#}
+{% macro ml_feature_select_list(relation) -%}
+    {%- set names = [] -%}
+    {%- for column in ml_feature_columns() -%}
+        {%- do names.append(relation ~ '.' ~ column['name']) -%}
+    {%- endfor -%}
+    {{ names | join(',\n        ') }}
+{%- endmacro %}
+
+{#- `cast(f_x as <type>) as f_x` for every feature column, one per line: the
+    typed select list that fixes each feature's type once. -#}
+{% macro ml_feature_casts() -%}
+    {%- set casts = [] -%}
+    {%- for column in ml_feature_columns() -%}
+        {%- do casts.append(
+            'cast(' ~ column['name'] ~ ' as ' ~ column['data_type'] ~ ') as ' ~ column['name']
+        ) -%}
+    {%- endfor -%}
+    {{ casts | join(',\n        ') }}
+{%- endmacro %}

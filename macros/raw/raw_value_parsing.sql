@@ -1,0 +1,79 @@
+{#-
+    Typing helpers for raw text columns. Raw files carry every dirty column as
+    text (docs/raw_data_contract.md); staging types them with these macros so a
+    bad value becomes null (and the row goes to quarantine) instead of failing
+    the query. Engine-specific syntax sits behind adapter.dispatch: DuckDB is
+    implemented here; another engine adds its own `<adapter>__` macro.
+-#}
+
+{#- Trimmed text, with blanks as null: raw CSVs write a missing value as ''. -#}
+{% macro raw_text(column) -%}
+    nullif(trim(cast({{ column }} as varchar)), '')
+{%- endmacro %}
+
+
+{#- A contract timestamp (`YYYY-MM-DD HH:MM:SS.fff`, UTC) or null when malformed. -#}
+{% macro parse_raw_timestamp(column) -%}
+    {{ return(adapter.dispatch('parse_raw_timestamp', 'social_ml')(column)) }}
+{%- endmacro %}
+
+{% macro duckdb__parse_raw_timestamp(column) -%}
+    try_strptime({{ raw_text(column) }}, '%Y-%m-%d %H:%M:%S.%g')
+{%- endmacro %}
+
+
+{#- An ISO-8601 UTC timestamp with a Z suffix (app log lines) or null. -#}
+{% macro parse_iso_timestamp(column) -%}
+    {{ return(adapter.dispatch('parse_iso_timestamp', 'social_ml')(column)) }}
+{%- endmacro %}
+
+{% macro duckdb__parse_iso_timestamp(column) -%}
+    try_strptime({{ column }}, ['%Y-%m-%dT%H:%M:%S.%fZ', '%Y-%m-%dT%H:%M:%SZ'])
+{%- endmacro %}
+
+
+{#- A whole-number id as bigint, or null. '1.0' and '1e3' are not ids (a plain
+    cast would round them), so the text must be digits only. -#}
+{% macro parse_raw_bigint(column) -%}
+    {{ return(adapter.dispatch('parse_raw_bigint', 'social_ml')(column)) }}
+{%- endmacro %}
+
+{% macro duckdb__parse_raw_bigint(column) -%}
+    case
+        when regexp_full_match({{ raw_text(column) }}, '-?[0-9]{1,18}')
+            then cast({{ raw_text(column) }} as bigint)
+    end
+{%- endmacro %}
+
+
+{#- A boolean written true/false (any case), 1/0 or t/f; anything else is null. -#}
+{% macro parse_raw_boolean(column) -%}
+    case lower({{ raw_text(column) }})
+        when 'true' then true
+        when 't' then true
+        when '1' then true
+        when 'false' then false
+        when 'f' then false
+        when '0' then false
+    end
+{%- endmacro %}
+
+
+{#- Does `column` match the regular expression `pattern` in full? -#}
+{% macro regex_full_match(column, pattern) -%}
+    {{ return(adapter.dispatch('regex_full_match', 'social_ml')(column, pattern)) }}
+{%- endmacro %}
+
+{% macro duckdb__regex_full_match(column, pattern) -%}
+    regexp_full_match({{ column }}, '{{ pattern }}')
+{%- endmacro %}
+
+
+{#- Capture group `group` of `pattern` in `column`, or null when it does not match. -#}
+{% macro regex_extract(column, pattern, group=1) -%}
+    {{ return(adapter.dispatch('regex_extract', 'social_ml')(column, pattern, group)) }}
+{%- endmacro %}
+
+{% macro duckdb__regex_extract(column, pattern, group=1) -%}
+    nullif(regexp_extract({{ column }}, '{{ pattern }}', {{ group }}), '')
+{%- endmacro %}

@@ -1,0 +1,20 @@
+"""Stand-in for dbt's `adapter` object when sqlfluff renders SQL with its jinja templater.
+
+sqlfluff's jinja templater has no database adapter, so a macro that calls
+`adapter.dispatch(...)` would fail to render and block linting. This module is put on
+sqlfluff's `library_path` (see .sqlfluff): `adapter.dispatch("name")(args)` renders as the SQL
+call `name()`: arguments are dropped because they are often regular expressions or other
+text that is not SQL on its own. That is enough to lint the model around the call. dbt never
+imports this file (it only reads .sql files from macros/).
+"""
+
+from collections.abc import Callable
+
+
+def dispatch(macro_name: str, macro_namespace: str | None = None) -> Callable[..., str]:
+    """Return a callable rendering `macro_name()` like a SQL function call."""
+
+    def render(*args: object, **kwargs: object) -> str:
+        return f"{macro_name}()"
+
+    return render

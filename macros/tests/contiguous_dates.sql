@@ -1,0 +1,26 @@
+{#-
+    Fails with each `partition_by` group whose dates in `column_name` are not one
+    row per day without gaps (a dense calendar): the group's row count must equal
+    the days between its first and last date, inclusive, and no date may repeat.
+-#}
+{% test contiguous_dates(model, column_name, partition_by) %}
+with
+
+spans as (
+    select
+        {{ partition_by }},
+        count(*) as row_count,
+        count(distinct {{ column_name }}) as distinct_days,
+        date_diff('day', min({{ column_name }}), max({{ column_name }})) + 1 as expected_days
+    from {{ model }}
+    group by {{ partition_by }}
+),
+
+failures as (
+    select *
+    from spans
+    where row_count != expected_days or distinct_days != row_count
+)
+
+select * from failures
+{% endtest %}

@@ -1,0 +1,30 @@
+{#- Bot users' events are left out: these windows feed human engagement signals. -#}
+
+with
+
+events as (
+    select * from {{ ref('stg_social__events') }}
+),
+
+bot_flags as (
+    select * from {{ ref('int_users_bot_flagged') }}
+),
+
+human_events as (
+    select events.*
+    from events
+    inner join bot_flags
+        on events.user_id = bot_flags.user_id
+    where not bot_flags.is_bot
+),
+
+final as (
+    select
+        tweet_id,
+        date_trunc('hour', event_at) as hour_start,
+        {{ event_type_counts('event_type') }}
+    from human_events
+    group by tweet_id, date_trunc('hour', event_at)
+)
+
+select * from final

@@ -1,0 +1,19 @@
+with
+
+tweets as (
+    select * from {{ ref('stg_social__tweets') }}
+),
+
+final as (
+    select
+        tweet_id,
+        author_id,
+        created_at,
+        topic,
+        has_media,
+        is_deleted,
+        deleted_at
+    from tweets
+)
+
+select * from final

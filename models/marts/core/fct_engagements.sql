@@ -1,0 +1,43 @@
+with
+
+events as (
+    select * from {{ ref('stg_social__events') }}
+),
+
+tweets as (
+    select * from {{ ref('stg_social__tweets') }}
+),
+
+sessionized as (
+    select * from {{ ref('int_events_sessionized') }}
+),
+
+bot_flags as (
+    select * from {{ ref('int_users_bot_flagged') }}
+),
+
+final as (
+    select
+        events.event_id,
+        events.user_id,
+        events.tweet_id,
+        tweets.author_id,
+        events.event_type,
+        events.event_at,
+        events.ingested_at,
+        events.position,
+        events.client,
+        sessionized.session_id,
+        bot_flags.is_bot as is_bot_user,
+        {{ is_engagement('events.event_type') }} as is_engagement,
+        events.is_late_arrival
+    from events
+    inner join tweets
+        on events.tweet_id = tweets.tweet_id
+    inner join sessionized
+        on events.event_id = sessionized.event_id
+    inner join bot_flags
+        on events.user_id = bot_flags.user_id
+)
+
+select * from final

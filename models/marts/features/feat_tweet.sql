@@ -1,0 +1,98 @@
+with
+
+tweets as (
+    select
+        tweet_id,
+        author_id,
+        created_at,
+        topic,
+        has_media,
+        is_deleted
+    from {{ ref('dim_tweets') }}
+),
+
+events as (
+    select
+        tweet_id,
+        user_id,
+        event_type,
+        is_engagement,
+        event_at
+    from {{ ref('fct_engagements') }}
+    where not is_bot_user
+),
+
+serving as (
+    select as_of_at from {{ ref('int_ml_scopes') }}
+    where scope = 'serving'
+),
+
+tweet_events as (
+    select
+        events.tweet_id,
+        count(case when events.event_type = 'impression' then 1 end) as impressions,
+        count(case when events.is_engagement then 1 end) as engagements,
+        {%- for t in ml_event_types() if t['event_type'] != 'impression' %}
+            count(case when events.event_type = '{{ t["event_type"] }}' then 1 end) as {{ t['stem'] }},
+        {%- endfor %}
+        count(distinct case when events.is_engagement then events.user_id end) as engaged_users,
+        count(
+            case
+                when
+                    events.is_engagement
+                    and events.event_at >= {{ ml_dateadd('hour', '-24', 'serving.as_of_at') }}
+                    then 1
+            end
+        ) as engagements_last_24h
+    from events
+    cross join serving
+    where events.event_at < serving.as_of_at
+    group by events.tweet_id
+),
+
+joined as (
+    select
+        tweets.tweet_id,
+        tweets.author_id,
+        tweets.topic,
+        tweets.has_media,
+        tweets.is_deleted,
+        tweets.created_at,
+        serving.as_of_at,
+        {{ ml_hours_between('tweets.created_at', 'serving.as_of_at') }} as tweet_age_hours,
+        coalesce(tweet_events.impressions, 0) as impressions,
+        coalesce(tweet_events.engagements, 0) as engagements,
+        {%- for t in ml_event_types() if t['event_type'] != 'impression' %}
+            coalesce(tweet_events.{{ t['stem'] }}, 0) as {{ t['stem'] }},
+        {%- endfor %}
+        coalesce(tweet_events.engaged_users, 0) as engaged_users,
+        coalesce(tweet_events.engagements_last_24h, 0) as engagements_last_24h
+    from tweets
+    cross join serving
+    left join tweet_events
+        on tweets.tweet_id = tweet_events.tweet_id
+),
+
+final as (
+    select
+        cast(tweet_id as bigint) as tweet_id,
+        cast(author_id as bigint) as author_id,
+        topic,
+        has_media,
+        is_deleted,
+        created_at,
+        as_of_at,
+        tweet_age_hours,
+        cast(impressions as bigint) as impressions,
+        cast(engagements as bigint) as engagements,
+        {%- for t in ml_event_types() if t['event_type'] != 'impression' %}
+            cast({{ t['stem'] }} as bigint) as {{ t['stem'] }},
+        {%- endfor %}
+        cast(engaged_users as bigint) as engaged_users,
+        cast(engagements_last_24h as bigint) as engagements_last_24h,
+        {{ ml_safe_divide('engagements', 'impressions') }} as engagement_rate,
+        {{ ml_engagement_velocity('engagements', 'tweet_age_hours') }} as engagement_velocity
+    from joined
+)
+
+select * from final

@@ -1,0 +1,49 @@
+with
+
+candidates as (
+    select
+        scope,
+        user_id,
+        tweet_id,
+        candidate_score,
+        candidate_rank
+    from {{ ref('sim_user_tweet_candidates') }}
+),
+
+requests as (
+    select
+        request_id,
+        scope,
+        user_id,
+        tweet_id,
+        author_id,
+        request_at
+    from {{ ref('int_feature_requests') }}
+    where request_kind = 'candidate'
+),
+
+features as (
+    select * from {{ ref('int_point_in_time_features') }}
+),
+
+final as (
+    select
+        cast(candidates.scope as varchar) as scope,
+        cast(candidates.user_id as bigint) as user_id,
+        cast(candidates.tweet_id as bigint) as tweet_id,
+        cast(requests.author_id as bigint) as author_id,
+        cast(requests.request_at as timestamp) as as_of_at,
+        cast(candidates.candidate_score as double) as candidate_score,
+        cast(candidates.candidate_rank as bigint) as candidate_rank,
+        {{ ml_feature_select_list('features') }}
+    from candidates
+    inner join requests
+        on
+            candidates.scope = requests.scope
+            and candidates.user_id = requests.user_id
+            and candidates.tweet_id = requests.tweet_id
+    inner join features
+        on requests.request_id = features.request_id
+)
+
+select * from final

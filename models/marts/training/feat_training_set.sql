@@ -1,0 +1,75 @@
+with
+
+requests as (
+    select
+        request_id,
+        user_id,
+        tweet_id,
+        author_id,
+        request_at
+    from {{ ref('int_feature_requests') }}
+    where request_kind = 'impression'
+),
+
+features as (
+    select * from {{ ref('int_point_in_time_features') }}
+),
+
+engagements as (
+    select
+        user_id,
+        tweet_id,
+        event_at
+    from {{ ref('fct_engagements') }}
+    where is_engagement
+),
+
+time_windows as (
+    select
+        validation_start_at,
+        test_start_at
+    from {{ ref('int_ml_time_windows') }}
+),
+
+-- Label: the same user engaged with the same tweet at or after the impression
+-- and at most label_horizon_hours later (both ends inclusive).
+labels as (
+    select
+        requests.request_id,
+        1 as label  -- noqa: RF04
+    from requests
+    inner join engagements
+        on
+            requests.user_id = engagements.user_id
+            and requests.tweet_id = engagements.tweet_id
+            and requests.request_at <= engagements.event_at
+            and engagements.event_at
+            <= {{ ml_dateadd('hour', var('label_horizon_hours'), 'requests.request_at') }}
+    group by requests.request_id
+),
+
+final as (
+    select
+        cast(requests.request_id as varchar) as impression_id,
+        cast(requests.user_id as bigint) as user_id,
+        cast(requests.tweet_id as bigint) as tweet_id,
+        cast(requests.author_id as bigint) as author_id,
+        cast(requests.request_at as timestamp) as impression_at,
+        cast(coalesce(labels.label, 0) as integer) as label,  -- noqa: RF04
+        cast(
+            case
+                when requests.request_at >= time_windows.test_start_at then 'test'
+                when requests.request_at >= time_windows.validation_start_at then 'validation'
+                else 'train'
+            end as varchar
+        ) as split,
+        {{ ml_feature_select_list('features') }}
+    from requests
+    cross join time_windows
+    inner join features
+        on requests.request_id = features.request_id
+    left join labels
+        on requests.request_id = labels.request_id
+)
+
+select * from final

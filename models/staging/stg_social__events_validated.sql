@@ -1,0 +1,142 @@
+{#-
+    A table: the largest staging step (deduplication window + two lookups),
+    read by the clean, quarantine and duplicate models.
+-#}
+{{ config(materialized='table') }}
+
+with
+
+source as (
+    select * from {{ read_raw('raw', 'events') }}
+),
+
+users as (
+    select * from {{ ref('stg_social__users') }}
+),
+
+tweets as (
+    select * from {{ ref('stg_social__tweets') }}
+),
+
+typed as (
+    select
+        {{ raw_text('event_id') }} as raw_event_id,
+        {{ raw_text('event_ts') }} as raw_event_ts,
+        {{ raw_text('ingested_at') }} as raw_ingested_at,
+        {{ raw_text('user_id') }} as raw_user_id,
+        {{ raw_text('tweet_id') }} as raw_tweet_id,
+        {{ raw_text('event_type') }} as raw_event_type,
+        {{ raw_text('position') }} as raw_position,
+        {{ raw_text('client') }} as raw_client,
+        {{ raw_text('event_id') }} as event_id,
+        {{ parse_raw_timestamp('event_ts') }} as event_at,
+        {{ parse_raw_timestamp('ingested_at') }} as ingested_at,
+        {{ parse_raw_bigint('user_id') }} as user_id,
+        {{ parse_raw_bigint('tweet_id') }} as tweet_id,
+        lower({{ raw_text('event_type') }}) as event_type,
+        cast({{ parse_raw_bigint('position') }} as integer) as position,
+        lower({{ raw_text('client') }}) as client
+    from source
+),
+
+deliveries_ranked as (
+    -- At-least-once delivery: keep the earliest-received copy of each event_id.
+    -- Ties on ingested_at fall back to the raw text of every column, so the
+    -- kept row never depends on file order.
+    select
+        *,
+        row_number() over (
+            partition by event_id
+            order by
+                ingested_at nulls last,
+                raw_ingested_at nulls last,
+                raw_event_ts nulls last,
+                raw_user_id nulls last,
+                raw_tweet_id nulls last,
+                raw_event_type nulls last,
+                raw_position nulls last,
+                raw_client nulls last
+        ) as rank_within_event_id
+    from typed
+),
+
+checked as (
+    -- One reason per row; the first failing check wins (precedence documented
+    -- in the yml).
+    select
+        deliveries_ranked.*,
+        case
+            when deliveries_ranked.event_id is null then 'missing_event_id'
+            when deliveries_ranked.rank_within_event_id > 1 then null
+            when
+                deliveries_ranked.event_at is null or deliveries_ranked.ingested_at is null
+                then 'malformed_timestamp'
+            when
+                deliveries_ranked.event_type is null
+                or deliveries_ranked.event_type not in (
+                    'impression', 'click', 'like', 'retweet', 'reply', 'profile_click',
+                    'negative_feedback'
+                )
+                then 'unknown_event_type'
+            when deliveries_ranked.raw_user_id is null then 'missing_user'
+            when
+                deliveries_ranked.user_id is null or deliveries_ranked.tweet_id is null
+                then 'malformed_id'
+            when
+                deliveries_ranked.position is null
+                or deliveries_ranked.position < 0
+                or deliveries_ranked.client is null
+                or deliveries_ranked.client not in ('ios', 'android', 'web')
+                then 'malformed_value'
+            when users.user_id is null then 'unknown_user'
+            when tweets.tweet_id is null then 'unknown_tweet'
+            when
+                deliveries_ranked.event_at
+                > deliveries_ranked.ingested_at
+                + interval '{{ var("future_tolerance_seconds") }} seconds'
+                then 'future_timestamp'
+            when deliveries_ranked.event_at < tweets.created_at then 'before_tweet_created'
+            when deliveries_ranked.event_at > tweets.deleted_at then 'deleted_tweet'
+        end as quarantine_reason,
+        case
+            when deliveries_ranked.event_id is null then 'quarantined'
+            when deliveries_ranked.rank_within_event_id > 1 then 'duplicate'
+        end as status_before_checks
+    from deliveries_ranked
+    left join users
+        on deliveries_ranked.user_id = users.user_id
+    left join tweets
+        on deliveries_ranked.tweet_id = tweets.tweet_id
+),
+
+final as (
+    select
+        raw_event_id,
+        raw_event_ts,
+        raw_ingested_at,
+        raw_user_id,
+        raw_tweet_id,
+        raw_event_type,
+        raw_position,
+        raw_client,
+        event_id,
+        event_at,
+        ingested_at,
+        user_id,
+        tweet_id,
+        event_type,
+        position,
+        client,
+        -- Rows without an event_id are not deliveries of any one event.
+        case when event_id is not null then rank_within_event_id end as delivery_rank,
+        quarantine_reason,
+        coalesce(
+            status_before_checks,
+            case when quarantine_reason is null then 'clean' else 'quarantined' end
+        ) as row_status,
+        ingested_at
+        >= event_at + interval '{{ var("late_arrival_minutes") }} minutes' as is_late_arrival
+    from checked
+)
+
+select * from final

@@ -1,0 +1,130 @@
+"""No leakage: a training row's features depend only on events before its impression.
+
+Rebuild the warehouse from the same seeds after rewriting every raw event that happens
+after a cut-off time (types swapped: like <-> retweet, click -> negative_feedback;
+counts per user, hour and day stay the same, so the bot flags do not move). Every
+training row whose impression is before the cut-off must keep all its f_ features; and,
+so this test can fail, rows after the cut-off must show changed features.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+RAW_TS_FORMAT = "%Y-%m-%d %H:%M:%S.%g"
+# Floats are compared with this tolerance: a parallel sum may differ in the last bit.
+REL_TOL = 1e-12
+
+Rows = dict[str, tuple]
+
+
+def feature_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute(
+        """
+        select column_name from information_schema.columns
+        where table_schema = 'marts' and table_name = 'feat_training_set'
+          and column_name like 'f\\_%' escape '\\'
+        order by ordinal_position
+        """
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def training_rows(db_path: Path) -> tuple[list[str], Rows, dict[str, datetime]]:
+    """(feature names, impression_id -> feature values, impression_id -> impression_at)."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        names = feature_columns(con)
+        rows = con.execute(
+            f"select impression_id, impression_at, {', '.join(names)} from marts.feat_training_set"
+        ).fetchall()
+    return names, {r[0]: tuple(r[2:]) for r in rows}, {r[0]: r[1] for r in rows}
+
+
+def same_value(a: object, b: object) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=REL_TOL)
+    return a == b
+
+
+def changed_features(names: list[str], before: tuple, after: tuple) -> list[str]:
+    return [n for n, a, b in zip(names, before, after, strict=True) if not same_value(a, b)]
+
+
+def cutoff_time(db_path: Path) -> datetime:
+    """A cut-off 45% into the training window, at an arbitrary time of day."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        start, cutoff = con.execute(
+            "select data_start_at, label_cutoff_at from intermediate.int_ml_time_windows"
+        ).fetchone()
+    return start + (cutoff - start) * 0.45
+
+
+def rewrite_future_events(db_path: Path, cutoff: datetime) -> int:
+    """Swap the types of raw events after `cutoff`; returns how many rows changed."""
+    with duckdb.connect(str(db_path)) as con:
+        changed = con.execute(
+            f"""
+            update raw.raw_events
+            set event_type = case lower(trim(event_type))
+                when 'like' then 'retweet'
+                when 'retweet' then 'like'
+                when 'click' then 'negative_feedback'
+            end
+            where try_strptime(event_ts, '{RAW_TS_FORMAT}') > ?
+              and lower(trim(event_type)) in ('like', 'retweet', 'click')
+            """,
+            [cutoff],
+        ).fetchone()[0]
+    return int(changed)
+
+
+@pytest.fixture(scope="module")
+def leakage_runs(
+    ml_warehouse: Path,
+    ml_marts_builder: Callable[..., None],
+    tmp_path_factory: pytest.TempPathFactory,
+):
+    """(baseline rows, rows rebuilt with rewritten future events, cut-off, rows changed)."""
+    cutoff = cutoff_time(ml_warehouse)
+    root = tmp_path_factory.mktemp("leakage")
+    db_path = root / "warehouse.duckdb"
+    changed: list[int] = []
+    ml_marts_builder(
+        db_path,
+        root / "target",
+        after_seed=lambda path: changed.append(rewrite_future_events(path, cutoff)),
+    )
+    return training_rows(ml_warehouse), training_rows(db_path), cutoff, changed[0]
+
+
+def test_rows_before_cutoff_keep_every_feature(leakage_runs) -> None:
+    (names, baseline, times), (_, rebuilt, _), cutoff, changed = leakage_runs
+    assert changed > 1000, "the rewrite must touch a real share of the events"
+    before = [i for i, at in times.items() if at < cutoff]
+    assert len(before) > 1000
+    missing = [i for i in before if i not in rebuilt]
+    assert not missing, f"{len(missing)} training rows before the cut-off disappeared"
+    leaks = {
+        i: changed_features(names, baseline[i], rebuilt[i])
+        for i in before
+        if changed_features(names, baseline[i], rebuilt[i])
+    }
+    assert not leaks, f"{len(leaks)} rows before the cut-off changed: {list(leaks.items())[:3]}"
+
+
+def test_rows_after_cutoff_do_change(leakage_runs) -> None:
+    """The companion: the rewrite is visible downstream, so the test above can fail."""
+    (names, baseline, times), (_, rebuilt, _), cutoff, _ = leakage_runs
+    after = [i for i, at in times.items() if at >= cutoff and i in rebuilt]
+    moved = [i for i in after if changed_features(names, baseline[i], rebuilt[i])]
+    assert len(moved) > len(after) // 10, f"only {len(moved)} of {len(after)} rows changed"
+    moved_names = {n for i in moved for n in changed_features(names, baseline[i], rebuilt[i])}
+    # Point-in-time tweet, user-author and daily user features all see the rewrite.
+    assert {"f_tweet_engagements", "f_user_author_affinity", "f_user_likes_7d"} <= moved_names
+
