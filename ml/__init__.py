@@ -1,0 +1,12 @@
+"""Machine learning on the warehouse marts, in plain Python (no Dagster needed).
+
+Steps, each a function with explicit arguments returning a small result record that
+an orchestrator can put into metadata:
+
+- `ml.db.init_ml_schema`        create the `ml` tables dbt's monitoring models read
+- `ml.train.train`              fit, compare with a baseline, register the model
+- `ml.score.score`              batch-score candidates, write top-K recommendations
+- `ml.evaluate.evaluate`        offline ranking metrics vs a popularity baseline
+
+`python -m ml --help` runs the same steps from a shell.
+"""

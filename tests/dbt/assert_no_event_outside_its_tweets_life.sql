@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_engagements'}}}) }}
 -- Point-in-time safety: no clean event happened before its tweet was posted or
 -- after it was deleted (staging quarantines both). Returns offending events.
 with

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'stg_social__events'}}}) }}
 -- raw events = clean + quarantined + duplicate deliveries removed.
 {{ reconcile_raw_rows('raw', 'events', [
     ref('stg_social__events'),

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'feat_scoring_candidates'}}}) }}
 -- Scope 'backtest' may only know tweets engaged with before the test window
 -- starts: every tweet in its similarity table and every candidate must have
 -- a non-bot engagement before the backtest as-of time, and every candidate's

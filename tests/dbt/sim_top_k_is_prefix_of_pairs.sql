@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'sim_tweet_tweet'}}}) }}
 -- sim_tweet_tweet keeps, per scope and tweet, exactly min(neighbours_k,
 -- number of pairs) neighbours, all from the full pair set, and no dropped
 -- pair beats a kept one. Returns each violating tweet.

@@ -1,0 +1,5 @@
+"""Entry point for `python -m ml`."""
+
+from ml.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,318 @@
+"""Training: fit candidate pipelines on the train split, pick one on validation, register.
+
+Data: marts.feat_training_set, rows with split 'train' (fit) and 'validation' (select,
+report, gate). The test split is never read here: it is the later window the ranking
+evaluation and the monitoring models use.
+
+Selection: every kind in ``TrainConfig.model_kinds`` is fitted with the same fixed
+random_state; the one with the highest validation ROC AUC wins (ties: the earlier kind in
+the tuple, the gradient-boosting one by default). The registry records the comparison.
+
+Quality gate: the chosen model must beat the CTR baseline (ml.baseline) on validation on
+both ROC AUC (higher) and log loss (lower). A model that fails is registered but not
+current, so scoring keeps using the last model that passed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
+
+from ml.baseline import CtrBaseline
+from ml.config import TrainConfig
+from ml.db import MARTS_SCHEMA, connect, fetch_arrow, init_ml_schema, quote_ident, require_table
+from ml.features import Feature, discover_features, feature_matrix
+from ml.metrics import classification_metrics
+from ml.registry import ModelRecord, insert_record, next_version, save_artifact
+
+TRAINING_TABLE = "feat_training_set"
+
+
+@dataclass(frozen=True)
+class SplitData:
+    """One split of the training set, in impression_id order."""
+
+    impression_ids: list[str]
+    user_ids: np.ndarray
+    tweet_ids: np.ndarray
+    impression_at: list[datetime]
+    labels: np.ndarray
+    features: np.ndarray
+
+    @property
+    def rows(self) -> int:
+        return len(self.labels)
+
+    @property
+    def start(self) -> datetime | None:
+        return min(self.impression_at) if self.impression_at else None
+
+    @property
+    def end(self) -> datetime | None:
+        return max(self.impression_at) if self.impression_at else None
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """What one training run produced; flat enough for orchestrator metadata."""
+
+    model_version: int
+    model_kind: str
+    passed_quality_gate: bool
+    quality_gate_reason: str
+    selection_reason: str
+    train_rows: int
+    validation_rows: int
+    n_features: int
+    val_roc_auc: float
+    val_log_loss: float
+    val_brier: float
+    val_ece: float
+    baseline_roc_auc: float
+    baseline_log_loss: float
+    training_data_hash: str
+    artifact_path: str
+    seconds: float
+    candidate_roc_auc: dict[str, float] = field(default_factory=dict)
+
+
+def load_split(
+    con: duckdb.DuckDBPyConnection, split: str, features: list[Feature]
+) -> SplitData:
+    """Rows of one split with features cast to double (DuckDB DECIMAL -> float64)."""
+    feature_sql = ", ".join(
+        f"cast({quote_ident(f.name)} as double) as {quote_ident(f.name)}" for f in features
+    )
+    table = fetch_arrow(
+        con,
+        f"""
+        select
+            cast(impression_id as varchar) as impression_id,
+            cast(user_id as bigint) as user_id,
+            cast(tweet_id as bigint) as tweet_id,
+            cast(impression_at as timestamp) as impression_at,
+            cast(label as integer) as label
+            {", " + feature_sql if feature_sql else ""}
+        from {MARTS_SCHEMA}.{TRAINING_TABLE}
+        where split = ?
+        order by impression_id
+        """,
+        [split],
+    )
+    return SplitData(
+        impression_ids=[str(v) for v in table.column("impression_id").to_pylist()],
+        user_ids=table.column("user_id").to_numpy(zero_copy_only=False),
+        tweet_ids=table.column("tweet_id").to_numpy(zero_copy_only=False),
+        impression_at=table.column("impression_at").to_pylist(),
+        labels=table.column("label").cast(pa.int64()).to_numpy(zero_copy_only=False),
+        features=feature_matrix(table, features),
+    )
+
+
+def training_data_hash(features: list[Feature], splits: dict[str, SplitData]) -> str:
+    """sha256 over the feature schema and every row used (ids, labels, feature bytes).
+
+    Rows are in impression_id order and NaN is normalised, so the same rows give the
+    same hash on any machine and any run.
+    """
+    digest = hashlib.sha256()
+    digest.update(repr([(f.name, f.dtype.upper()) for f in features]).encode())
+    for name in sorted(splits):
+        data = splits[name]
+        digest.update(name.encode())
+        digest.update("\x1f".join(data.impression_ids).encode())
+        digest.update(np.ascontiguousarray(data.labels, dtype=np.int64).tobytes())
+        matrix = np.where(np.isnan(data.features), np.float64(np.nan), data.features)
+        digest.update(np.ascontiguousarray(matrix, dtype=np.float64).tobytes())
+    return digest.hexdigest()
+
+
+def build_pipeline(kind: str, config: TrainConfig) -> Pipeline:
+    """The two model families. HGB handles NaN itself; the linear model needs imputation
+    (median, plus missing-indicator columns so "missing" stays a signal) and scaling."""
+    if kind == "hist_gradient_boosting":
+        return Pipeline(
+            [
+                (
+                    "model",
+                    HistGradientBoostingClassifier(
+                        max_iter=config.hgb_max_iter,
+                        learning_rate=config.hgb_learning_rate,
+                        max_leaf_nodes=config.hgb_max_leaf_nodes,
+                        min_samples_leaf=config.hgb_min_samples_leaf,
+                        l2_regularization=config.hgb_l2_regularization,
+                        early_stopping=False,
+                        random_state=config.random_state,
+                    ),
+                )
+            ]
+        )
+    if kind == "logistic_regression":
+        return Pipeline(
+            [
+                ("impute", SimpleImputer(strategy="median", add_indicator=True)),
+                ("scale", StandardScaler()),
+                (
+                    "model",
+                    LogisticRegression(
+                        C=config.logreg_c, max_iter=2000, random_state=config.random_state
+                    ),
+                ),
+            ]
+        )
+    raise ValueError(f"unknown model kind {kind!r}")
+
+
+def _fit_and_score(
+    kind: str, config: TrainConfig, train: SplitData, validation: SplitData
+) -> tuple[Pipeline, np.ndarray]:
+    pipeline = build_pipeline(kind, config)
+    with threadpool_limits(limits=config.n_threads):
+        pipeline.fit(train.features, train.labels)
+        return pipeline, pipeline.predict_proba(validation.features)[:, 1]
+
+
+def _quality_gate(model: dict[str, object], baseline: dict[str, object]) -> tuple[bool, str]:
+    m_auc, b_auc = float(model["roc_auc"]), float(baseline["roc_auc"])  # type: ignore[arg-type]
+    m_ll, b_ll = float(model["log_loss"]), float(baseline["log_loss"])  # type: ignore[arg-type]
+    auc_ok, ll_ok = m_auc > b_auc, m_ll < b_ll
+    verdict = "passed" if auc_ok and ll_ok else "failed"
+    return auc_ok and ll_ok, (
+        f"{verdict}: validation roc_auc {m_auc:.4f} vs baseline {b_auc:.4f} "
+        f"({'better' if auc_ok else 'not better'}), log_loss {m_ll:.4f} vs baseline "
+        f"{b_ll:.4f} ({'better' if ll_ok else 'not better'})"
+    )
+
+
+def train(
+    db_path: Path | str, models_dir: Path | str, config: TrainConfig | None = None
+) -> TrainResult:
+    """Fit, select, gate and register one model; returns what happened.
+
+    Reads with a read-only connection and fits with none open, so the warehouse is
+    locked for writing only while the registry row is inserted.
+    """
+    config = config or TrainConfig()
+    started = time.perf_counter()
+    with connect(db_path, read_only=True) as con:
+        require_table(con, MARTS_SCHEMA, TRAINING_TABLE)
+        features = discover_features(con, TRAINING_TABLE)
+        if not features:
+            raise ValueError(f"{MARTS_SCHEMA}.{TRAINING_TABLE} has no f_ feature columns")
+        train_split = load_split(con, "train", features)
+        validation = load_split(con, "validation", features)
+    for name, data in (("train", train_split), ("validation", validation)):
+        if len(np.unique(data.labels)) < 2:
+            raise ValueError(f"the {name} split needs both labels, has {data.rows} rows")
+
+    data_hash = training_data_hash(features, {"train": train_split, "validation": validation})
+
+    candidates: dict[str, tuple[Pipeline, dict[str, object]]] = {}
+    for kind in config.model_kinds:
+        pipeline, scores = _fit_and_score(kind, config, train_split, validation)
+        metrics = classification_metrics(validation.labels, scores, config.calibration_bins)
+        candidates[kind] = (pipeline, metrics)
+    candidate_auc = {kind: float(m["roc_auc"]) for kind, (_, m) in candidates.items()}  # type: ignore[arg-type]
+    best_kind = max(config.model_kinds, key=lambda kind: candidate_auc[kind])
+    ranking = sorted(config.model_kinds, key=lambda kind: -candidate_auc[kind])
+    selection_reason = "chose {} by validation roc_auc: {}".format(
+        best_kind, ", ".join(f"{kind} {candidate_auc[kind]:.4f}" for kind in ranking)
+    )
+    pipeline, model_metrics = candidates[best_kind]
+
+    baseline = CtrBaseline.fit(
+        train_split.user_ids,
+        train_split.tweet_ids,
+        train_split.labels,
+        config.baseline_prior_strength,
+    )
+    baseline_metrics = classification_metrics(
+        validation.labels,
+        baseline.predict(validation.user_ids, validation.tweet_ids),
+        config.calibration_bins,
+    )
+    passed, gate_reason = _quality_gate(model_metrics, baseline_metrics)
+
+    trained_at = datetime.now(UTC).replace(tzinfo=None)
+    models_path = Path(models_dir)
+    with connect(db_path) as con:
+        init_ml_schema(con)
+        version = next_version(con)
+        artifact = models_path.resolve() / (
+            f"model_v{version:04d}_{trained_at:%Y%m%dT%H%M%S}_{data_hash[:8]}.skops"
+        )
+        sha = save_artifact(pipeline, artifact)
+        record = ModelRecord(
+            model_version=version,
+            model_kind=best_kind,
+            trained_at=trained_at,
+            train_start=train_split.start,
+            train_end=train_split.end,
+            validation_start=validation.start,
+            validation_end=validation.end,
+            train_rows=train_split.rows,
+            validation_rows=validation.rows,
+            train_positive_rate=float(train_split.labels.mean()),
+            features=features,
+            metrics={
+                "model": model_metrics,
+                "baseline": baseline_metrics,
+                "candidates": {k: {kk: v for kk, v in m.items() if kk != "calibration"}
+                               for k, (_, m) in candidates.items()},
+            },
+            val_roc_auc=float(model_metrics["roc_auc"]),  # type: ignore[arg-type]
+            val_log_loss=float(model_metrics["log_loss"]),  # type: ignore[arg-type]
+            val_brier=float(model_metrics["brier"]),  # type: ignore[arg-type]
+            val_ece=float(model_metrics["ece"]),  # type: ignore[arg-type]
+            baseline_roc_auc=float(baseline_metrics["roc_auc"]),  # type: ignore[arg-type]
+            baseline_log_loss=float(baseline_metrics["log_loss"]),  # type: ignore[arg-type]
+            passed_quality_gate=passed,
+            quality_gate_reason=gate_reason,
+            selection_reason=selection_reason,
+            training_data_hash=data_hash,
+            artifact_path=str(artifact),
+            artifact_sha256=sha,
+            config={k: list(v) if isinstance(v, tuple) else v for k, v in asdict(config).items()},
+        )
+        con.execute("begin transaction")
+        try:
+            insert_record(con, record)
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            artifact.unlink(missing_ok=True)
+            raise
+
+    return TrainResult(
+        model_version=version,
+        model_kind=best_kind,
+        passed_quality_gate=passed,
+        quality_gate_reason=gate_reason,
+        selection_reason=selection_reason,
+        train_rows=train_split.rows,
+        validation_rows=validation.rows,
+        n_features=len(features),
+        val_roc_auc=record.val_roc_auc or 0.0,
+        val_log_loss=record.val_log_loss or 0.0,
+        val_brier=record.val_brier or 0.0,
+        val_ece=record.val_ece or 0.0,
+        baseline_roc_auc=record.baseline_roc_auc or 0.0,
+        baseline_log_loss=record.baseline_log_loss or 0.0,
+        training_data_hash=data_hash,
+        artifact_path=str(artifact),
+        seconds=round(time.perf_counter() - started, 3),
+        candidate_roc_auc=candidate_auc,
+    )
