@@ -36,9 +36,8 @@ $(MANIFEST): $(INSTALLED) $(DBT_SOURCES)
 
 setup: $(INSTALLED) $(MANIFEST)  ## Create .venv, install, and parse the dbt project.
 
-run: setup  ## Build the warehouse end to end and print what was built.
-	$(BIN)/dbt build --quiet
-	$(PY) -m orchestration.summary
+run: setup  ## Materialise the whole graph through Dagster (dbt -> ml -> reports) and summarise.
+	$(PY) -m orchestration.run
 
 test: setup  ## Every check: ruff, sqlfluff, dbt build (models + tests), pytest.
 	$(BIN)/ruff check .
@@ -58,6 +57,17 @@ seeds: $(INSTALLED)  ## Regenerate the checked-in sample in seeds/ (deterministi
 
 practice: setup  ## SQL interview practice: list the exercises.
 	$(PY) -m practice list
+
+# matplotlib (the report's plot) is the bench extra: `make test` never needs it.
+BENCH_INSTALLED := $(VENV)/.installed-bench
+BENCH_ARGS ?=
+
+$(BENCH_INSTALLED): $(INSTALLED)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	@touch $@
+
+bench: setup $(BENCH_INSTALLED)  ## Time 1M/3M/10M events end to end vs peers; writes bench/REPORT.md (long).
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:  ## Remove the venv, the warehouse, dbt and Dagster state.
 	rm -rf $(VENV) target logs dbt_packages artifacts .pytest_cache .ruff_cache

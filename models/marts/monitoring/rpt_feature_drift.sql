@@ -3,6 +3,9 @@
 {%- set n_bins = 10 -%}
 {%- set share_floor = 0.0001 -%}
 
+{#- The quoted feature names of var drift_unmonitored_features ('' when empty). -#}
+{%- set unmonitored_features = "'" ~ var('drift_unmonitored_features', []) | join("', '") ~ "'" %}
+
 with
 
 drift_values as (
@@ -137,6 +140,7 @@ final as (
         round(psi.psi, 6) as psi,
         case
             when psi.psi is null then 'no_data'
+            when features.feature in ({{ unmonitored_features }}) then 'not_monitored'
             when psi.psi >= {{ var('psi_alert_threshold') }} then 'alert'
             when psi.psi >= {{ var('psi_warn_threshold') }} then 'warn'
             else 'ok'
