@@ -15,17 +15,27 @@ from orchestration.project import warehouse_path
 from orchestration.summary import summarize
 
 
+def _quiet_logs(level: str) -> dict:
+    """Console logging at `level`: the full event log is in the UI, not the terminal."""
+    return {"loggers": {"console": {"config": {"log_level": level}}}}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Materialise every asset (raw -> marts -> ml -> reporting) and summarise."
     )
     parser.add_argument("--job", default="full_refresh_job", help="job to run")
+    parser.add_argument(
+        "--log-level", default="ERROR", help="console log level (DEBUG shows every event)"
+    )
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
     job = build_definitions().resolve_job_def(args.job)
     with DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False, run_config=_quiet_logs(args.log_level)
+        )
     elapsed = time.perf_counter() - started
 
     failed = [e.step_key for e in result.all_events if e.is_step_failure]

@@ -13,6 +13,10 @@ import duckdb
 from orchestration.project import warehouse_path
 
 LAYERS = ("raw", "staging", "intermediate", "marts", "ml")
+# The registry's rule for "current": the newest version that passed its quality gate.
+CURRENT_VERSION = (
+    "(select max(model_version) from ml.model_registry where passed_quality_gate)"
+)
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
@@ -40,19 +44,6 @@ def _layer_lines(con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]]) -
     return lines
 
 
-def _quarantine_lines(con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]]) -> list[str]:
-    names = [t for t in tables.get("staging", []) if t.endswith("_quarantine")]
-    if not names:
-        return []
-    union = " union all ".join(
-        f"select '{n}' as model, reason from staging.\"{n}\"" for n in names
-    )
-    rows = con.execute(
-        f"select reason, count(*) from ({union}) group by reason order by 2 desc, 1"
-    ).fetchall()
-    return ["Quarantined raw rows by reason:"] + [f"  {r:<24} {c:>8,}" for r, c in rows]
-
-
 def _optional(con: duckdb.DuckDBPyConnection, title: str, sql: str) -> list[str]:
     """One titled block from `sql`, or nothing when its tables do not exist yet."""
     try:
@@ -66,7 +57,7 @@ def _optional(con: duckdb.DuckDBPyConnection, title: str, sql: str) -> list[str]
     cells = [columns, *([_fmt(v) for v in row] for row in rows)]
     width = [max(len(str(line[i])) for line in cells) for i in range(len(columns))]
     return [title] + [
-        "  " + "  ".join(str(v).ljust(w) for v, w in zip(line, width, strict=True))
+        ("  " + "  ".join(str(v).ljust(w) for v, w in zip(line, width, strict=True))).rstrip()
         for line in cells
     ]
 
@@ -86,7 +77,13 @@ def summarize(db_path: Path) -> str:
         blocks = [
             [f"Warehouse: {db_path}"],
             _layer_lines(con, tables),
-            _quarantine_lines(con, tables),
+            _optional(
+                con,
+                "Raw rows set aside by staging (duplicates and quarantine reasons):",
+                "select source_table, disposition, reason, row_count"
+                " from intermediate.int_quarantine_summary"
+                " order by source_table, disposition, row_count desc, reason",
+            ),
             _optional(
                 con,
                 "Training set (point-in-time, split by time):",
@@ -103,23 +100,38 @@ def summarize(db_path: Path) -> str:
             _optional(
                 con,
                 "Current model:",
-                "select model_version, model_kind, passed_quality_gate, trained_at"
-                " from ml.model_registry order by trained_at desc limit 1",
+                "select model_version, model_kind, passed_quality_gate,"
+                " round(val_roc_auc, 4) as val_roc_auc,"
+                " round(baseline_roc_auc, 4) as baseline_roc_auc,"
+                " round(val_log_loss, 4) as val_log_loss,"
+                " round(baseline_log_loss, 4) as baseline_log_loss"
+                f" from ml.model_registry where model_version = {CURRENT_VERSION}",
             ),
             _optional(
                 con,
                 "Ranking evaluation on the held-out window (model vs popularity):",
                 "select metric, k, round(model_value, 4) as model,"
                 " round(baseline_value, 4) as popularity from ml.evaluations"
-                " where model_version = (select max(model_version) from ml.evaluations)"
+                f" where model_version = {CURRENT_VERSION}"
                 " order by metric",
+            ),
+            _optional(
+                con,
+                "Monitoring (PSI of every feature, training window vs latest window):",
+                "select count(*) filter (where status = 'ok') as ok,"
+                " count(*) filter (where status = 'warn') as warn,"
+                " count(*) filter (where status = 'alert') as alert,"
+                " count(*) filter (where status = 'not_monitored') as not_monitored,"
+                " (select needs_retraining from marts.rpt_retraining_signal) as needs_retraining"
+                " from marts.rpt_feature_drift",
             ),
             _optional(
                 con,
                 "Top recommendations for three users:",
                 "select user_id, rank, tweet_id, round(score, 4) as score from ml.recommendations"
-                " where scope = 'serving' and user_id in (select distinct user_id"
-                " from ml.recommendations where scope = 'serving' order by user_id limit 3)"
+                f" where scope = 'serving' and model_version = {CURRENT_VERSION}"
+                " and user_id in (select distinct user_id from ml.recommendations"
+                " where scope = 'serving' order by user_id limit 3)"
                 " and rank <= 3 order by user_id, rank",
             ),
         ]

@@ -13,6 +13,7 @@ import pytest
 from dagster import AssetKey, DagsterInstance, ExecuteInProcessResult
 
 from orchestration.definitions import build_definitions
+from orchestration.summary import summarize
 
 MODEL_KEY = AssetKey(["ml", "model_registry"])
 
@@ -76,6 +77,22 @@ def test_ml_tables_written_to_the_temporary_warehouse(full_run) -> None:
     finally:
         con.close()
     assert versions == 1 and recs > 0
+
+
+def test_run_summary_reports_every_stage(full_run) -> None:
+    _, tmp = full_run
+    text = summarize(tmp / "warehouse.duckdb")
+    for heading in (
+        "Warehouse layers",
+        "Raw rows set aside by staging",
+        "Training set",
+        "Similarity",
+        "Current model",
+        "Ranking evaluation",
+        "Monitoring",
+        "Top recommendations",
+    ):
+        assert heading in text, f"summary lacks {heading!r}:\n{text}"
 
 
 def _raw_copy_with_malformed_timestamps(seeds: Path, target: Path) -> None:
