@@ -6,13 +6,16 @@ afterwards shows its materialisations, checks and metadata."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import time
 
 from dagster import DagsterInstance
 
 from orchestration.definitions import build_definitions
-from orchestration.project import warehouse_path
+from orchestration.project import PROJECT_ROOT, warehouse_path
 from orchestration.summary import summarize
+
+RUN_LOG = PROJECT_ROOT / "logs" / "make_run.log"
 
 
 def _quiet_logs(level: str) -> dict:
@@ -32,7 +35,14 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     job = build_definitions().resolve_job_def(args.job)
-    with DagsterInstance.get() as instance:
+    RUN_LOG.parent.mkdir(parents=True, exist_ok=True)
+    # dbt's own progress lines go to a file (and to the UI's compute logs), so the
+    # terminal shows the summary; `--log-level DEBUG` brings Dagster's events back.
+    with (
+        DagsterInstance.get() as instance,
+        RUN_LOG.open("w") as log,
+        contextlib.redirect_stdout(log),
+    ):
         result = job.execute_in_process(
             instance=instance, raise_on_error=False, run_config=_quiet_logs(args.log_level)
         )
@@ -51,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(failed_checks)} failed{': ' + ', '.join(failed_checks) if failed_checks else ''}")
     if failed:
         print(f"  failed steps: {', '.join(failed)}")
+    print(f"  dbt output: {RUN_LOG.relative_to(PROJECT_ROOT)}")
     print()
     print(summarize(warehouse_path()))
     return 0 if result.success else 1
