@@ -39,10 +39,11 @@ setup: $(INSTALLED) $(MANIFEST)  ## Create .venv, install, and parse the dbt pro
 run: setup  ## Materialise the whole graph through Dagster (dbt -> ml -> reports) and summarise.
 	$(PY) -m orchestration.run
 
-test: setup  ## Every check: ruff, sqlfluff, dbt build (models + tests), pytest.
+test: setup  ## Every check: ruff, sqlfluff, dbt build (models + tests), dbt docs, pytest.
 	$(BIN)/ruff check .
 	$(BIN)/sqlfluff lint models macros tests/dbt
 	$(BIN)/dbt build --quiet
+	$(BIN)/dbt docs generate --quiet
 	$(BIN)/pytest -q
 
 lint: setup  ## Linters only.
