@@ -1,26 +1,21 @@
 {#- The event types the feature models count, each with the plural stem its
-    count columns use (`likes_7d`, `f_user_likes_7d`); the same vocabulary as
-    event_type_columns() in macros/events, whose count columns
-    (int_user_activity_daily) feat_user_daily reads by these names, so a
-    mismatch fails the build. Literal lists (not built from that macro) so
-    sqlfluff's templater renders the loops over them. -#}
+    count columns use (`likes_7d`, `f_user_likes_7d`): event_type_columns()
+    from macros/events, reshaped into dicts for the feature loops. -#}
 {% macro ml_event_types() -%}
-    {{ return([
-        {'event_type': 'impression', 'stem': 'impressions'},
-        {'event_type': 'click', 'stem': 'clicks'},
-        {'event_type': 'like', 'stem': 'likes'},
-        {'event_type': 'retweet', 'stem': 'retweets'},
-        {'event_type': 'reply', 'stem': 'replies'},
-        {'event_type': 'profile_click', 'stem': 'profile_clicks'},
-        {'event_type': 'negative_feedback', 'stem': 'negative_feedbacks'},
-    ]) }}
+    {%- set types = [] -%}
+    {%- for event_type, stem in event_type_columns() -%}
+        {%- do types.append({'event_type': event_type, 'stem': stem}) -%}
+    {%- endfor -%}
+    {{ return(types) }}
 {%- endmacro %}
 
 {#- The stems of every count column of feat_user_daily: one per event type,
     plus `engagements` (every type with is_engagement). -#}
 {% macro ml_count_stems() -%}
-    {{ return([
-        'impressions', 'clicks', 'likes', 'retweets', 'replies', 'profile_clicks',
-        'negative_feedbacks', 'engagements',
-    ]) }}
+    {%- set stems = [] -%}
+    {%- for _, stem in event_type_columns() -%}
+        {%- do stems.append(stem) -%}
+    {%- endfor -%}
+    {%- do stems.append('engagements') -%}
+    {{ return(stems) }}
 {%- endmacro %}
