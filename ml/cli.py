@@ -78,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--db", type=Path, default=None, help="DuckDB warehouse file")
     common.add_argument("--models-dir", type=Path, default=None, help="model artifact directory")
     common.add_argument("--k", type=int, default=10, help="recommendations per user (default 10)")
+    common.add_argument(
+        "--horizon-hours",
+        type=int,
+        default=None,
+        help="evaluate: count engagements in the first N hours after the cut-off "
+        "(default: all of the held-out window)",
+    )
     parser = argparse.ArgumentParser(
         prog="python -m ml", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
@@ -114,5 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in ("score", "all"):
         _print("score", score(db, models_dir, ScoreConfig(k=args.k)))
     if args.command in ("evaluate", "all"):
-        _print("evaluate", evaluate(db, EvaluateConfig(k=args.k)))
+        if args.horizon_hours is not None and args.horizon_hours < 1:
+            print("--horizon-hours must be a positive number of hours", file=sys.stderr)
+            return 2
+        config = EvaluateConfig(k=args.k, horizon_hours=args.horizon_hours)
+        _print("evaluate", evaluate(db, config))
     return 0

@@ -67,6 +67,10 @@ class EvaluateConfig:
 
     k: int = 10
     exclude_bot_users: bool = True
+    # Relevant items are engagements in [cut-off, cut-off + horizon_hours): the
+    # daily schedule refreshes recommendations, so a list is judged on the day it
+    # would be served. None: everything after the cut-off.
+    horizon_hours: int | None = None
     metrics: tuple[str, ...] = field(
         default=("precision_at_k", "recall_at_k", "ndcg_at_k", "map_at_k")
     )

@@ -26,7 +26,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -64,15 +64,22 @@ def backtest_cutoff(con: duckdb.DuckDBPyConnection) -> datetime:
 
 
 def relevant_items(
-    con: duckdb.DuckDBPyConnection, cutoff: datetime, exclude_bots: bool
+    con: duckdb.DuckDBPyConnection,
+    cutoff: datetime,
+    exclude_bots: bool,
+    horizon_hours: int | None = None,
 ) -> Relevant:
+    """Per user, the distinct tweets engaged with in [cutoff, cutoff + horizon_hours)
+    (to the end of the data when horizon_hours is None)."""
+    until = cutoff + timedelta(hours=horizon_hours) if horizon_hours is not None else None
     rows = con.execute(
         f"""
         select distinct cast(user_id as bigint), cast(tweet_id as bigint)
         from {MARTS_SCHEMA}.fct_engagements
         where is_engagement and event_at >= ? {"and not is_bot_user" if exclude_bots else ""}
+            and (cast(? as timestamp) is null or event_at < ?)
         """,
-        [cutoff],
+        [cutoff, until, until],
     ).fetchall()
     relevant: Relevant = defaultdict(set)
     for user_id, tweet_id in rows:
@@ -192,7 +199,9 @@ def evaluate(
         require_table(con, ML_SCHEMA, "recommendations")
         version = model_version if model_version is not None else current_model(con).model_version
         cutoff = backtest_cutoff(con)
-        relevant = relevant_items(con, cutoff, config.exclude_bot_users)
+        relevant = relevant_items(
+            con, cutoff, config.exclude_bot_users, config.horizon_hours
+        )
         model_recs = model_recommendations(con, version, config.k)
         if not model_recs:
             raise LookupError(
