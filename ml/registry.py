@@ -19,7 +19,7 @@ import duckdb
 import skops.io as sio
 from sklearn.pipeline import Pipeline
 
-from ml.db import ML_SCHEMA, require_table
+from ml.db import ML_SCHEMA, require_table, table_exists
 from ml.features import Feature, check_features
 
 # Types skops does not trust by default that our two pipelines legitimately contain.
@@ -153,6 +153,27 @@ def current_model(con: duckdb.DuckDBPyConnection) -> ModelRecord:
             "no registered model has passed its quality gate (run `python -m ml train`)"
         )
     return _decode(row)
+
+
+def find_identical(
+    con: duckdb.DuckDBPyConnection, training_data_hash: str, config: dict[str, object]
+) -> ModelRecord | None:
+    """The newest version trained on the same rows with the same configuration, if any.
+
+    Training is deterministic (same data and config give the same model), so such a
+    version is the model a new run would produce; its artifact must still be on disk."""
+    if not table_exists(con, ML_SCHEMA, "model_registry"):
+        return None
+    rows = con.execute(
+        f"select {_COLUMNS} from ml.model_registry where training_data_hash = ?"
+        " order by model_version desc",
+        [training_data_hash],
+    ).fetchall()
+    for row in rows:
+        record = _decode(row)
+        if record.config == config and Path(record.artifact_path).is_file():
+            return record
+    return None
 
 
 def list_models(con: duckdb.DuckDBPyConnection) -> list[ModelRecord]:

@@ -36,7 +36,13 @@ from ml.config import TrainConfig
 from ml.db import MARTS_SCHEMA, connect, fetch_arrow, init_ml_schema, quote_ident, require_table
 from ml.features import Feature, discover_features, feature_matrix
 from ml.metrics import classification_metrics
-from ml.registry import ModelRecord, insert_record, next_version, save_artifact
+from ml.registry import (
+    ModelRecord,
+    find_identical,
+    insert_record,
+    next_version,
+    save_artifact,
+)
 
 TRAINING_TABLE = "feat_training_set"
 
@@ -87,6 +93,8 @@ class TrainResult:
     artifact_path: str
     seconds: float
     candidate_roc_auc: dict[str, float] = field(default_factory=dict)
+    # True when an identical earlier version (same rows, same config) was returned.
+    reused_existing_version: bool = False
 
 
 def load_split(
@@ -197,13 +205,52 @@ def _quality_gate(model: dict[str, object], baseline: dict[str, object]) -> tupl
     )
 
 
+def _config_record(config: TrainConfig) -> dict[str, object]:
+    """The configuration as the registry stores it (JSON-friendly)."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(config).items()}
+
+
+def _result_from_record(record: ModelRecord, started: float) -> TrainResult:
+    """A TrainResult for an already registered version (nothing was fitted)."""
+    candidates = record.metrics.get("candidates", {})
+    return TrainResult(
+        model_version=record.model_version,
+        model_kind=record.model_kind,
+        passed_quality_gate=record.passed_quality_gate,
+        quality_gate_reason=record.quality_gate_reason,
+        selection_reason=record.selection_reason,
+        train_rows=record.train_rows,
+        validation_rows=record.validation_rows,
+        n_features=len(record.features),
+        val_roc_auc=record.val_roc_auc or 0.0,
+        val_log_loss=record.val_log_loss or 0.0,
+        val_brier=record.val_brier or 0.0,
+        val_ece=record.val_ece or 0.0,
+        baseline_roc_auc=record.baseline_roc_auc or 0.0,
+        baseline_log_loss=record.baseline_log_loss or 0.0,
+        training_data_hash=record.training_data_hash,
+        artifact_path=record.artifact_path,
+        seconds=round(time.perf_counter() - started, 3),
+        candidate_roc_auc={
+            kind: float(metrics["roc_auc"]) for kind, metrics in candidates.items()  # type: ignore[union-attr]
+        },
+        reused_existing_version=True,
+    )
+
+
 def train(
-    db_path: Path | str, models_dir: Path | str, config: TrainConfig | None = None
+    db_path: Path | str,
+    models_dir: Path | str,
+    config: TrainConfig | None = None,
+    reuse_identical: bool = True,
 ) -> TrainResult:
     """Fit, select, gate and register one model; returns what happened.
 
     Reads with a read-only connection and fits with none open, so the warehouse is
-    locked for writing only while the registry row is inserted.
+    locked for writing only while the registry row is inserted. When a version was
+    already trained on exactly these rows with this configuration, training is
+    deterministic, so that version is returned instead of registering a duplicate
+    (`reuse_identical=False` always fits and registers a new version).
     """
     config = config or TrainConfig()
     started = time.perf_counter()
@@ -219,6 +266,11 @@ def train(
             raise ValueError(f"the {name} split needs both labels, has {data.rows} rows")
 
     data_hash = training_data_hash(features, {"train": train_split, "validation": validation})
+    if reuse_identical:
+        with connect(db_path, read_only=True) as con:
+            existing = find_identical(con, data_hash, _config_record(config))
+        if existing is not None:
+            return _result_from_record(existing, started)
 
     candidates: dict[str, tuple[Pipeline, dict[str, object]]] = {}
     for kind in config.model_kinds:
@@ -285,7 +337,7 @@ def train(
             training_data_hash=data_hash,
             artifact_path=str(artifact),
             artifact_sha256=sha,
-            config={k: list(v) if isinstance(v, tuple) else v for k, v in asdict(config).items()},
+            config=_config_record(config),
         )
         con.execute("begin transaction")
         try:

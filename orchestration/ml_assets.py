@@ -61,6 +61,7 @@ def trained_model(warehouse: WarehouseResource) -> MaterializeResult:
     return MaterializeResult(
         metadata={
             "model_version": result.model_version,
+            "reused_existing_version": result.reused_existing_version,
             "model_kind": result.model_kind,
             "val_roc_auc": result.val_roc_auc,
             "baseline_roc_auc": result.baseline_roc_auc,

@@ -35,8 +35,9 @@ def db(pristine_db: Path, tmp_path: Path) -> Path:
 
 def test_same_data_and_seed_give_the_same_metrics(db: Path, tmp_path: Path) -> None:
     first = train(db, tmp_path / "models")
-    second = train(db, tmp_path / "models")
+    second = train(db, tmp_path / "models", reuse_identical=False)
     assert (first.model_version, second.model_version) == (1, 2)
+    assert not first.reused_existing_version and not second.reused_existing_version
     assert second.training_data_hash == first.training_data_hash
     assert second.model_kind == first.model_kind
     assert second.candidate_roc_auc == first.candidate_roc_auc
@@ -47,6 +48,27 @@ def test_same_data_and_seed_give_the_same_metrics(db: Path, tmp_path: Path) -> N
             "select metrics_json from ml.model_registry order by model_version"
         ).fetchall()]
     assert metrics[0] == metrics[1]
+
+
+def test_retraining_identical_data_reuses_the_version(db: Path, tmp_path: Path) -> None:
+    first = train(db, tmp_path / "models")
+    again = train(db, tmp_path / "models")
+    assert again.reused_existing_version
+    assert again.model_version == first.model_version
+    assert again.val_roc_auc == first.val_roc_auc
+    assert again.candidate_roc_auc == first.candidate_roc_auc
+    with connect(db, read_only=True) as con:
+        assert con.execute("select count(*) from ml.model_registry").fetchone()[0] == 1
+
+
+def test_a_different_config_or_a_lost_artifact_trains_anew(db: Path, tmp_path: Path) -> None:
+    first = train(db, tmp_path / "models")
+    other = train(db, tmp_path / "models", TrainConfig(hgb_max_iter=50))
+    assert other.model_version == first.model_version + 1
+    Path(other.artifact_path).unlink()
+    rebuilt = train(db, tmp_path / "models", TrainConfig(hgb_max_iter=50))
+    assert not rebuilt.reused_existing_version
+    assert rebuilt.model_version == other.model_version + 1
 
 
 def test_model_beats_the_ctr_baseline_on_the_fixture(db: Path, tmp_path: Path) -> None:
