@@ -36,13 +36,18 @@ pair_events as (
         {%- for t in ml_event_types() if t['event_type'] != 'impression' %}
             count(case when events.event_type = '{{ t["event_type"] }}' then 1 end) as {{ t['stem'] }},
         {%- endfor %}
-        sum(
-            case
-                when events.is_engagement
-                    then {{ ml_engagement_weight('events.event_type') }}
-                        * {{ ml_decay_factor('events.event_at', 'serving.as_of_at') }}
-                else 0
-            end
+        -- Rounded: a parallel double sum has no fixed order, and its last bit must
+        -- not change between builds of the same data (determinism rule).
+        round(
+            sum(
+                case
+                    when events.is_engagement
+                        then {{ ml_engagement_weight('events.event_type') }}
+                            * {{ ml_decay_factor('events.event_at', 'serving.as_of_at') }}
+                    else 0
+                end
+            ),
+            9
         ) as decayed_affinity,
         max(case when events.is_engagement then events.event_at end) as last_engagement_at
     from events

@@ -6,14 +6,37 @@
 {#- The quoted feature names of var drift_unmonitored_features ('' when empty). -#}
 {%- set unmonitored_features = "'" ~ var('drift_unmonitored_features', []) | join("', '") ~ "'" %}
 
+{%- set fractions = [] -%}
+{%- for i in range(1, n_bins) -%}
+    {%- do fractions.append(i / n_bins) -%}
+{%- endfor %}
+
 with
 
+-- Each step below reads the long values itself (a view over the training
+-- set), so the engine streams them per step instead of materialising the
+-- long table (57 rows per training row) once for several readers: that
+-- materialisation cost more than the re-scans.
 drift_values as (
     select
         drift_window,
         feature,
-        feature_kind,
-        model_version,
+        feature_value
+    from {{ ref('int_monitoring_drift_values') }}
+),
+
+reference_values as (
+    select
+        feature,
+        feature_value
+    from {{ ref('int_monitoring_drift_values') }}
+    where drift_window = 'reference'
+),
+
+window_values as (
+    select
+        drift_window,
+        feature,
         feature_value
     from {{ ref('int_monitoring_drift_values') }}
 ),
@@ -23,20 +46,27 @@ features as (
         feature,
         feature_kind,
         model_version
-    from drift_values
+    from {{ ref('int_monitoring_drift_values') }}
 ),
 
 -- The n_bins - 1 inner edges: reference quantiles at 1/n .. (n-1)/n, linear
--- interpolation, NULLs ignored (NULL edges when the reference is all NULL).
+-- interpolation, NULLs ignored (NULL edges when the reference is all NULL),
+-- all from one sort of each feature's values.
+edge_arrays as (
+    select
+        feature,
+        {{ ml_quantiles_cont('feature_value', fractions) }} as edge_array
+    from reference_values
+    group by feature
+),
+
 edges as (
     select
         {%- for i in range(1, n_bins) %}
-            percentile_cont({{ i / n_bins }}) within group (order by feature_value) as edge_{{ i }},
+            {{ ml_array_element('edge_array', i) }} as edge_{{ i }},
         {%- endfor %}
         feature
-    from drift_values
-    where drift_window = 'reference'
-    group by feature
+    from edge_arrays
 ),
 
 -- Bin 0 = NULL; otherwise 1 + the number of edges strictly below the value.
@@ -75,7 +105,7 @@ window_rows as (
             case when drift_window = 'reference' and feature_value is null then 1 else 0 end
         ) as reference_nulls,
         sum(case when drift_window = 'current' and feature_value is null then 1 else 0 end) as current_nulls
-    from drift_values
+    from window_values
     group by feature
 ),
 

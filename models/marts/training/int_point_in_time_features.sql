@@ -190,9 +190,13 @@ follow_counts as (
 affinity as (
     select
         request_tweets.request_id,
-        sum(
-            {{ ml_engagement_weight('event_topics.event_type') }}
-            * {{ ml_decay_factor('event_topics.event_at', 'request_tweets.request_at') }}
+        -- Rounded so the unordered parallel sum is bit-identical between builds.
+        round(
+            sum(
+                {{ ml_engagement_weight('event_topics.event_type') }}
+                * {{ ml_decay_factor('event_topics.event_at', 'request_tweets.request_at') }}
+            ),
+            9
         ) as user_author_affinity
     from request_tweets
     inner join event_topics
