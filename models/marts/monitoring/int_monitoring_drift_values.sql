@@ -1,5 +1,11 @@
-{#- Long format input of rpt_feature_drift: one value per row, feature and window.
-    A view: it only reshapes, and rpt_feature_drift reads it once per build. -#}
+{#- Wide input of rpt_feature_drift: one row per training-set row (train and
+    test splits) carrying every f_ feature, plus one row per score of the
+    current model carrying the score. Wide, not one row per value: the report
+    computes each column's edges and bins column by column, and only unpivots
+    the small bin numbers. Features keep their own type (ml_feature_columns):
+    the edges' quantile aggregate holds every reference value, and an integer
+    takes half the memory of a double (the edges are the same). A view: it
+    only reshapes. -#}
 {{ config(schema='intermediate', materialized='view') }}
 
 with
@@ -47,34 +53,48 @@ current_scores as (
 ),
 
 -- train split = reference window, test split (the latest) = current window.
-long_values as (
-    {%- for column in ml_feature_columns() %}
-        select
-            case when split = 'train' then 'reference' else 'current' end as drift_window,
-            '{{ column["name"] }}' as feature,
-            'feature' as feature_kind,
-            cast(null as integer) as model_version,
-            cast({{ column['name'] }} as double) as feature_value
-        from training_set
-        union all
-    {%- endfor %}
+-- A feature row leaves score NULL and a score row leaves every f_ column
+-- NULL; row_kind says which columns a row populates.
+feature_rows as (
     select
         case when split = 'train' then 'reference' else 'current' end as drift_window,
-        'score' as feature,
-        'score' as feature_kind,
+        'feature' as row_kind,
+        cast(null as integer) as model_version,
+        {%- for column in ml_feature_columns() %}
+            {{ column['name'] }},
+        {%- endfor %}
+        cast(null as double) as score
+    from training_set
+),
+
+score_rows as (
+    select
+        case when split = 'train' then 'reference' else 'current' end as drift_window,
+        'score' as row_kind,
         model_version,
-        score as feature_value
+        {%- for column in ml_feature_columns() %}
+            cast(null as {{ column['data_type'] }}) as {{ column['name'] }},
+        {%- endfor %}
+        score
     from current_scores
+),
+
+all_rows as (
+    select * from feature_rows
+    union all
+    select * from score_rows
 ),
 
 final as (
     select
         cast(drift_window as varchar) as drift_window,
-        cast(feature as varchar) as feature,
-        cast(feature_kind as varchar) as feature_kind,
+        cast(row_kind as varchar) as row_kind,
         cast(model_version as integer) as model_version,
-        cast(feature_value as double) as feature_value
-    from long_values
+        {%- for column in ml_feature_columns() %}
+            cast({{ column['name'] }} as {{ column['data_type'] }}) as {{ column['name'] }},
+        {%- endfor %}
+        cast(score as double) as score
+    from all_rows
 )
 
 select * from final
