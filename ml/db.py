@@ -4,7 +4,7 @@ The `ml` tables are created here (``init_ml_schema``) with ``create ... if not e
 so that ml can run against any warehouse, and dbt's monitoring models (which read them
 through the dbt source ``ml``) build even before the first training run. The same DDL
 exists as the dbt macro ``create_ml_source_tables`` (run as an on-run-start hook);
-tests/test_ml_registry.py proves the two create identical columns.
+tests/test_ml_monitoring.py proves the two create identical columns.
 """
 
 from __future__ import annotations

@@ -6,7 +6,6 @@ wrote. Splitting them keeps each dbt invocation a plain `dbt build` while the ml
 Python assets sit between the two in the graph."""
 
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +13,7 @@ import duckdb
 from dagster import AssetExecutionContext, AssetMaterialization, Output
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.project import dbt_project, warehouse_path
+from orchestration.project import dbt_project, load_manifest, warehouse_path
 from orchestration.translator import SocialMlTranslator
 
 MONITORING_SELECTION = "path:models/marts/monitoring"
@@ -23,7 +22,7 @@ translator = SocialMlTranslator()
 
 def _relation_names() -> dict[str, str]:
     """dbt unique_id -> the fully qualified relation it builds."""
-    manifest = json.loads(dbt_project.manifest_path.read_text())
+    manifest = load_manifest()
     return {
         unique_id: node["relation_name"]
         for unique_id, node in {**manifest["nodes"], **manifest["sources"]}.items()

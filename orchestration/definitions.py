@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from dagster import Definitions, in_process_executor
 
 from orchestration.automation import (
@@ -15,7 +13,7 @@ from orchestration.automation import (
 )
 from orchestration.dbt_assets import monitoring_dbt_assets, warehouse_dbt_assets
 from orchestration.ml_assets import ml_assets
-from orchestration.project import dbt_project
+from orchestration.project import load_manifest
 from orchestration.resources import build_resources
 from orchestration.translator import raw_source_specs
 
@@ -28,7 +26,7 @@ def build_definitions() -> Definitions:
     # each asset keeps separate runs from writing at once (limit set in dagster.yaml).
     return Definitions(
         assets=[
-            *raw_source_specs(json.loads(dbt_project.manifest_path.read_text())),
+            *raw_source_specs(load_manifest()),
             warehouse_dbt_assets,
             *ml_assets,
             monitoring_dbt_assets,

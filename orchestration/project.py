@@ -5,8 +5,10 @@ environment variable (SOCIAL_ML_DB) moves the warehouse for all of them."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 from dagster_dbt import DbtProject
 
@@ -25,3 +27,8 @@ def raw_data_dir() -> Path | None:
 
 
 dbt_project = DbtProject(project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT)
+
+
+def load_manifest() -> dict[str, Any]:
+    """The parsed dbt manifest the assets were defined from (`dbt parse` writes it)."""
+    return json.loads(dbt_project.manifest_path.read_text())
