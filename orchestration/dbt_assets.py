@@ -5,7 +5,6 @@
 wrote. Splitting them keeps each dbt invocation a plain `dbt build` while the ml
 Python assets sit between the two in the graph."""
 
-
 from collections.abc import Iterator
 from typing import Any
 

@@ -5,7 +5,6 @@ Each asset calls the plain `ml` function that does the work (the same one the
 Keys live under `ml/` and match the dbt source `ml`, so the monitoring models that
 read these tables hang below them in the graph."""
 
-
 from dataclasses import asdict
 
 import duckdb
