@@ -70,3 +70,28 @@ def profile_models(
         if sql:
             found[model] = profile_sql(db, sql, threads, memory_limit)
     return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bench.profile DB RUN_RESULTS MODEL...`: profile models of a built warehouse."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("db", type=Path, help="the built warehouse (opened read-only)")
+    parser.add_argument("run_results", type=Path, help="run_results.json of the build")
+    parser.add_argument("models", nargs="+", help="model names")
+    parser.add_argument("--threads", default="2")
+    parser.add_argument("--memory-limit", default="4GB")
+    args = parser.parse_args(argv)
+    found = profile_models(args.db, args.run_results, args.models, args.threads, args.memory_limit)
+    for model, prof in found.items():
+        print(f"{model}: {prof['seconds']:.2f} s wall, peak buffer "
+              f"{(prof['peak_buffer_memory'] or 0) / 2**30:.2f} GiB, spilled "
+              f"{(prof['bytes_spilled'] or 0) / 2**30:.2f} GiB")
+        for op in prof["top_operators"]:  # type: ignore[union-attr]
+            print(f"  {op['seconds']:8.2f} s  {op['operator']:<24} {op['rows']:>12,} rows")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

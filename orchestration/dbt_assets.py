@@ -16,6 +16,17 @@ from orchestration.project import dbt_project, load_manifest, warehouse_path
 from orchestration.translator import SocialMlTranslator
 
 MONITORING_SELECTION = "path:models/marts/monitoring"
+# "buildable": a test runs only when every node it reads is selected or upstream of
+# the selection, so materialising a subset never tests tables it did not build.
+# Unit tests check SQL logic on fixed fixtures, not the data, so they belong to
+# `make test` (CI), not to every production build (dbt's own recommendation).
+PIPELINE_BUILD_ARGS = [
+    "build",
+    "--indirect-selection",
+    "buildable",
+    "--exclude-resource-type",
+    "unit_test",
+]
 translator = SocialMlTranslator()
 
 
@@ -44,11 +55,7 @@ def _build_with_row_counts(
 
     DuckDB lets one process hold the file while dbt writes it, so row counts
     are read after dbt has finished rather than while it streams events."""
-    # "buildable": a test runs only when every node it reads is selected or upstream
-    # of the selection, so materialising a subset never tests tables it did not build.
-    invocation = dbt.cli(
-        ["build", "--indirect-selection", "buildable"], context=context, raise_on_error=False
-    )
+    invocation = dbt.cli(PIPELINE_BUILD_ARGS, context=context, raise_on_error=False)
     events = list(invocation.stream())
     relations = _relation_names()
     con = duckdb.connect(str(warehouse_path()), read_only=True)

@@ -1,8 +1,8 @@
 {#- Wide input of rpt_feature_drift: one row per training-set row (train and
     test splits) carrying every f_ feature, plus one row per score of the
     current model carrying the score. Wide, not one row per value: the report
-    computes each column's edges and bins column by column, and only unpivots
-    the small bin numbers. Features keep their own type (ml_feature_columns):
+    computes each column's edges and bin counts column by column, and never
+    unpivots a value. Features keep their own type (ml_feature_columns):
     the edges' quantile aggregate holds every reference value, and an integer
     takes half the memory of a double (the edges are the same). A view: it
     only reshapes. -#}

@@ -1,11 +1,10 @@
 {#- PSI with bins fixed on the reference window; the same definition as
-    ml/psi.py (tests cross-check the two). Memory: edges and bins are
-    computed wide (one quantile aggregate per column over the reference rows,
-    then one small bin number per column and row), and only the bin numbers
-    are unpivoted into a streaming (feature, window, bin) count with a few
-    hundred groups; no long table of values is materialised or sorted. The
-    exact quantiles still hold every non-NULL reference value (in the
-    column's own type) while the edges are computed. -#}
+    ml/psi.py (tests cross-check the two). Cost: one quantile aggregate per
+    column over the reference rows for the edges, then one streaming
+    aggregate that counts, per column and edge, the values above the edge
+    (a handful of groups); bin counts are differences of those counts. No
+    value is unpivoted, materialised or sorted beyond the quantiles, which
+    hold every non-NULL reference value (in the column's own type). -#}
 {%- set n_bins = 10 -%}
 {%- set share_floor = 0.0001 -%}
 
@@ -24,7 +23,12 @@
     {%- do drift_columns.append({'name': column['name'], 'row_kind': 'feature'}) -%}
 {%- endfor -%}
 {%- do drift_columns.append({'name': 'score', 'row_kind': 'score'}) -%}
-{%- set drift_column_names = drift_columns | map(attribute='name') | list %}
+{%- set above_column_names = [] -%}
+{%- for column in drift_columns -%}
+    {%- for i in range(n_bins) -%}
+        {%- do above_column_names.append(column['name'] ~ '__above_' ~ i) -%}
+    {%- endfor -%}
+{%- endfor %}
 
 with
 
@@ -74,57 +78,100 @@ edges as (
     from edge_arrays
 ),
 
--- Bin per column and row: 0 = NULL; otherwise 1 + the number of edges
--- strictly below the value. NULL (no bin) where the row does not carry the
--- column (score rows for f_ columns, feature rows for the score). Read by
--- the ml_unpivot call of long_bins (linters do not see inside the macro).
-binned as (  -- noqa: ST03
+-- How many of each group's values lie strictly above each edge, per column:
+-- with sorted edges a value's bin is 1 + the number of edges strictly below
+-- it, so bin k holds above(k - 1) - above(k) values (above(0) = the non-NULL
+-- values, above(n_bins) = 0) and bin 0 the NULLs. One streaming aggregate
+-- over the rows, a handful of groups, nothing per row is materialised.
+-- Rows count for a column only where their row_kind carries it.
+above_edges as (  -- noqa: ST03
     select
-        {%- for column in drift_columns %}
-            {%- set value = 'window_values.' ~ column['name'] %}
-            case
-                when window_values.row_kind != '{{ column["row_kind"] }}' then null
-                when {{ value }} is null then 0
-                else 1
-                    {%- for i in range(1, n_bins) %}
-                        + case when {{ value }} > edges.{{ column['name'] }}__edge_{{ i }} then 1 else 0 end
-                    {%- endfor %}
-            end as {{ column['name'] }},
-        {%- endfor %}
         window_values.drift_window,
         window_values.row_kind,
-        window_values.model_version
+        window_values.model_version,
+        {%- for column in drift_columns %}
+            {%- set value = 'window_values.' ~ column['name'] %}
+            count({{ value }}) as {{ column['name'] }}__above_0,
+            {%- for i in range(1, n_bins) %}
+                sum(
+                    case when {{ value }} > edges.{{ column['name'] }}__edge_{{ i }} then 1 else 0 end
+                ) as {{ column['name'] }}__above_{{ i }},
+            {%- endfor %}
+        {%- endfor %}
+        count(*) as group_rows
     from window_values
     cross join edges
+    group by window_values.drift_window, window_values.row_kind, window_values.model_version
 ),
 
--- One row per (row, column that the row carries): only small integers.
-long_bins as (
+bins as (
+    {%- for b in range(n_bins + 1) %}
+        select {{ b }} as bin{{ " union all" if not loop.last }}
+    {%- endfor %}
+),
+
+-- One row per (group, column, k): the column's above(k), kept only where
+-- the group's row_kind carries the column.
+long_above as (
     select
-        unpivoted_bins.drift_window,
-        unpivoted_bins.row_kind,
-        unpivoted_bins.model_version,
-        unpivoted_bins.feature,
-        unpivoted_bins.bin
+        unpivoted.drift_window,
+        unpivoted.row_kind,
+        unpivoted.model_version,
+        unpivoted.group_rows,
+        {{ dbt.split_part('unpivoted.above_column', "'__above_'", 1) }} as feature,
+        cast({{ dbt.split_part('unpivoted.above_column', "'__above_'", 2) }} as integer) as k,
+        unpivoted.above_rows
     from {{ ml_unpivot(
-        'binned',
-        drift_column_names,
-        ['drift_window', 'row_kind', 'model_version'],
-        'feature',
-        'bin'
-    ) }} as unpivoted_bins
+        'above_edges',
+        above_column_names,
+        ['drift_window', 'row_kind', 'model_version', 'group_rows'],
+        'above_column',
+        'above_rows'
+    ) }} as unpivoted
+    where
+        ({{ dbt.split_part('unpivoted.above_column', "'__above_'", 1) }} = 'score')
+        = (unpivoted.row_kind = 'score')
 ),
 
-bin_counts as (
+-- Bin k + 1 holds above(k) - above(k + 1) values (above(n_bins) = 0); bin 0
+-- the rest of the group's rows, the NULLs.
+column_bins as (
     select
         feature,
         row_kind as feature_kind,
         model_version,
         drift_window,
+        k + 1 as bin,
+        above_rows - coalesce(
+            lead(above_rows) over (
+                partition by feature, drift_window, row_kind, model_version order by k
+            ),
+            0
+        ) as bin_rows
+    from long_above
+    union all
+    select
+        feature,
+        row_kind as feature_kind,
+        model_version,
+        drift_window,
+        0 as bin,
+        group_rows - above_rows as bin_rows
+    from long_above
+    where k = 0
+),
+
+-- The bins that hold at least one value.
+bin_counts as (
+    select
+        feature,
+        feature_kind,
+        model_version,
+        drift_window,
         bin,
-        count(*) as bin_rows
-    from long_bins
-    group by feature, row_kind, model_version, drift_window, bin
+        bin_rows
+    from column_bins
+    where bin_rows > 0
 ),
 
 -- The features with at least one row in either window.
@@ -147,12 +194,6 @@ window_rows as (
         sum(case when drift_window = 'current' and bin = 0 then bin_rows else 0 end) as current_nulls
     from bin_counts
     group by feature
-),
-
-bins as (
-    {%- for b in range(n_bins + 1) %}
-        select {{ b }} as bin{{ " union all" if not loop.last }}
-    {%- endfor %}
 ),
 
 -- Every bin of every feature, so an empty bin still counts (at the floor).
