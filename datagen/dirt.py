@@ -80,6 +80,34 @@ class RawEvents:
         return RawEvents(**values)
 
 
+@dataclass(frozen=True)
+class OrderedRaw:
+    """Raw rows and the order they are written in (ingestion order, redeliveries included).
+
+    The gather into that order runs chunk by chunk while the file is written, so a
+    reordered copy of every column (half a gigabyte at 10M events) never exists at once.
+    """
+
+    source: RawEvents
+    order: np.ndarray  # row of `source` behind each output row
+    ingest_ms: np.ndarray  # ingested_at of each output row (redeliveries differ)
+
+    @property
+    def n(self) -> int:
+        return int(self.order.size)
+
+    def rows(self, lo: int, hi: int) -> RawEvents:
+        """Output rows lo..hi-1 as a new RawEvents."""
+        idx = self.order[lo:hi]
+        cols = {f.name: getattr(self.source, f.name) for f in fields(RawEvents)}
+        cols = {k: (v[idx] if k != "ingest_ms" else self.ingest_ms[lo:hi]) for k, v in cols.items()}
+        return RawEvents(**cols)
+
+    def materialize(self) -> RawEvents:
+        """Every output row at once (small runs and tests)."""
+        return self.rows(0, self.n)
+
+
 def concat_raw(parts: list[RawEvents]) -> RawEvents:
     """Rows of all `parts`, one after another."""
     names = [f.name for f in fields(RawEvents)]
@@ -92,13 +120,22 @@ def _ingest_lag(rng: np.random.Generator, n: int) -> np.ndarray:
     return 50 + np.minimum(lag, 5 * 60_000).astype(np.int64)
 
 
-def to_raw(events: Events, users: Users, tweets: Tweets, rng: np.random.Generator) -> RawEvents:
-    """Clean events as raw rows: real ids, canonical types, ingested shortly after."""
+def clean_lags(rng: np.random.Generator, n_clean: int) -> np.ndarray:
+    """The dirt stream's first draws: every clean row's pipeline lag (see `to_raw`).
+
+    Needs only the row count, so it can be drawn on another thread while the events
+    are sorted.
+    """
+    return _ingest_lag(rng, n_clean)
+
+
+def to_raw(events: Events, users: Users, tweets: Tweets, lag: np.ndarray) -> RawEvents:
+    """Clean events as raw rows: real ids, canonical types, ingested `lag` ms after."""
     n = events.n
     return RawEvents(
         event_no=np.arange(n, dtype=np.int64),
         ts_ms=events.ts_ms,
-        ingest_ms=events.ts_ms + _ingest_lag(rng, n),
+        ingest_ms=events.ts_ms + lag,
         user_id=users.user_id[events.user],
         tweet_id=tweets.tweet_id[events.tweet],
         type_code=events.etype.astype(np.int16),
@@ -219,8 +256,8 @@ def inject(
     users: Users,
     tweets: Tweets,
     rng: np.random.Generator,
-) -> tuple[RawEvents, dict[str, int]]:
-    """All dirt at the configured rates; returns rows sorted by ingestion and exact counts."""
+) -> tuple[OrderedRaw, dict[str, int]]:
+    """All dirt at the configured rates; returns rows in ingestion order and exact counts."""
     n = clean.n
     counts = {"clean_events": n}
 
@@ -256,11 +293,11 @@ def inject(
     everything = concat_raw(parts)
     dup_rows, dup_ingest = redeliver(everything, how_many(cfg.duplicate_rate), rng)
     counts["duplicates"] = dup_rows.size
-    # Assemble (rows + redeliveries) in ingestion order with one gather per column.
+    # (rows + redeliveries) in ingestion order: one gather per column, done per chunk.
     source = np.concatenate([np.arange(everything.n), dup_rows])
     ingest = np.concatenate([everything.ingest_ms, dup_ingest])
     order = np.argsort(ingest, kind="stable")
-    return everything.take(source[order]).with_(ingest_ms=ingest[order]), counts
+    return OrderedRaw(everything, source[order], ingest[order]), counts
 
 
 def _malformed_ts_strings(ts_ms: np.ndarray, kind: np.ndarray) -> pa.Array:

@@ -13,6 +13,7 @@ import numpy as np
 
 from datagen.config import COUNTRIES, DAY_MS, HOUR_MS, TOPICS, GenConfig
 from datagen.rhythm import rhythmic_times
+from datagen.search import searchsorted_cdf
 from datagen.textcols import sorted_unique
 
 N_TOPICS = len(TOPICS)
@@ -170,7 +171,7 @@ def sample_pref_topic(rng: np.random.Generator, users: Users, user: np.ndarray) 
 def _weighted_pick(rng: np.random.Generator, weights: np.ndarray, size: int) -> np.ndarray:
     """Indices drawn with probability proportional to `weights` (cumsum + binary search)."""
     cum = np.cumsum(weights)
-    return np.searchsorted(cum, rng.random(size) * cum[-1], side="right").clip(0, weights.size - 1)
+    return searchsorted_cdf(cum, rng.random(size) * cum[-1]).clip(0, weights.size - 1)
 
 
 def _attach_batch(
@@ -199,7 +200,7 @@ def _attach_batch(
     hi = np.where(seg_hi[topic] > 0, cum[np.maximum(seg_hi[topic] - 1, 0)], 0.0)
     has_segment = hi > lo
     u = lo + rng.random(followers.size) * (hi - lo)
-    pick = np.searchsorted(cum, u, side="right").clip(0, n_prior - 1)
+    pick = searchsorted_cdf(cum, u).clip(0, n_prior - 1)
     use_topic = homophily & has_segment
     return np.where(use_topic, order[pick], targets)
 

@@ -10,6 +10,7 @@ the author, media, position and age: the signal a ranking model has to learn.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,7 @@ from datagen.entities import (
     sample_pref_topic,
 )
 from datagen.rhythm import rhythmic_times
+from datagen.search import searchsorted_cdf, searchsorted_within
 
 IMPRESSION, CLICK, LIKE, RETWEET, REPLY, PROFILE_CLICK, NEGATIVE = range(7)
 # Clean events per impression (impression + its engagements), measured on the default
@@ -83,7 +85,7 @@ def make_sessions(
     """Enough timeline fetches to show about `n_impressions` tweets, humans only."""
     n = max(1, round(n_impressions / MEAN_SESSION_LENGTH))
     weights = np.cumsum(users.activity)
-    user = np.searchsorted(weights, rng.random(n) * weights[-1], side="right")
+    user = searchsorted_cdf(weights, rng.random(n) * weights[-1])
     user = user.clip(0, users.n - 1)
     start = rhythmic_times(rng, n, cfg.start_ms, cfg.days, users.utc_offset_ms[user])
     length = np.minimum(rng.geometric(1.0 / MEAN_SESSION_LENGTH, size=n), 40)
@@ -172,9 +174,14 @@ def _recent_by_topic(index: TweetIndex, topic: np.ndarray, ts: np.ndarray) -> np
 
 
 def _recent_by_author(index: TweetIndex, author: np.ndarray, ts: np.ndarray) -> np.ndarray:
-    """Position in author_order of the newest tweet of `author` made before `ts`."""
+    """Position in author_order of the newest tweet of `author` made before `ts`.
+
+    Keys of other authors sit outside [author_lo[a], author_lo[a + 1]) (their author part
+    differs and every offset is below width_ms), so the search stays in that range.
+    """
     key = author * index.width_ms + (ts - index.origin_ms)
-    return np.searchsorted(index.author_keys, key, side="left") - 1
+    bounds = np.append(index.author_lo, index.author_keys.size)
+    return searchsorted_within(index.author_keys, key, bounds[author], bounds[author + 1]) - 1
 
 
 def _topic_pick(
@@ -237,11 +244,17 @@ def _network_pick(
 def follows_author(
     follows: Follows, user: np.ndarray, author: np.ndarray, ts: np.ndarray
 ) -> np.ndarray:
-    """Whether `user` followed `author` strictly before `ts` (binary search on edge keys)."""
-    key = (user.astype(np.int64) << 32) | author
-    j = np.searchsorted(follows.key, key).clip(0, max(follows.key.size - 1, 0))
+    """Whether `user` followed `author` strictly before `ts` (binary search on edge keys).
+
+    Edges are sorted by (follower, followee), so each user's edges are one contiguous
+    range of keys and the search runs inside it.
+    """
     if follows.key.size == 0:
         return np.zeros(user.size, dtype=bool)
+    key = (user.astype(np.int64) << 32) | author
+    first = np.searchsorted(follows.follower, np.arange(follows.in_degree.size + 1))
+    j = searchsorted_within(follows.key, key, first[user], first[user + 1])
+    j = j.clip(0, follows.key.size - 1)
     return (follows.key[j] == key) & (follows.followed_ms[j] < ts)
 
 
@@ -293,23 +306,28 @@ def engagement_logit(
     Every term is something the warehouse can compute as a feature: the user's own
     rate (bias), their history on the tweet's topic (affinity), the author's quality
     and reach, following, media, position and age.
+
+    The follow look-up (the costliest term) runs on a second thread while the others
+    are computed; the sum keeps its order, so the floats are those of a plain sum.
     """
     author = tweets.author[imp.tweet]
-    affinity = users.affinity_table()[imp.user, tweets.latent_topic[imp.tweet]]
-    quality_z = np.log(tweets.quality[imp.tweet] / (1.0 - tweets.quality[imp.tweet]))
-    followed = follows_author(follows, imp.user, author, imp.ts_ms)
-    age_hours = (imp.ts_ms - tweets.created_ms[imp.tweet]) / HOUR_MS
-    positive = (
-        -3.6
-        + 3.2 * affinity
-        + 0.9 * quality_z
-        + 0.8 * followed
-        + 0.35 * tweets.has_media[imp.tweet]
-        - 0.06 * imp.position
-        - 0.45 * np.log1p(age_hours / 6.0)
-        + users.bias[imp.user]
-        + 0.12 * np.log1p(follows.in_degree[author])
-    )
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        following = pool.submit(follows_author, follows, imp.user, author, imp.ts_ms)
+        affinity = users.affinity_table()[imp.user, tweets.latent_topic[imp.tweet]]
+        quality_z = np.log(tweets.quality[imp.tweet] / (1.0 - tweets.quality[imp.tweet]))
+        age_hours = (imp.ts_ms - tweets.created_ms[imp.tweet]) / HOUR_MS
+        media = 0.35 * tweets.has_media[imp.tweet]
+        position = 0.06 * imp.position
+        age = 0.45 * np.log1p(age_hours / 6.0)
+        bias = users.bias[imp.user]
+        reach = 0.12 * np.log1p(follows.in_degree[author])
+        followed = following.result()
+    positive = -3.6 + 3.2 * affinity + 0.9 * quality_z + 0.8 * followed
+    positive += media
+    positive -= position
+    positive -= age
+    positive += bias
+    positive += reach
     negative = -4.0 + 2.2 * (affinity == 0) - 0.6 * quality_z + 0.03 * imp.position
     return positive, negative, followed
 
@@ -420,6 +438,30 @@ def _empty_events() -> Events:
     return Events(empty, empty, empty, small, empty.astype(np.int16), small)
 
 
+def plan_sessions(cfg: GenConfig, users: Users, rng: np.random.Generator) -> Sessions:
+    """The run's timeline fetches: the first draws of the events stream."""
+    return make_sessions(cfg, users, round(cfg.events / EVENTS_PER_IMPRESSION), rng)
+
+
+def simulate_events(
+    cfg: GenConfig,
+    users: Users,
+    follows: Follows,
+    tweets: Tweets,
+    sessions: Sessions,
+    rng: np.random.Generator,
+) -> tuple[Events, Events]:
+    """(human events, bot events) for `sessions`, continuing the stream that drew them.
+
+    Split from `plan_sessions` so the app logs (which need only the sessions) can be
+    built on another thread while these events are simulated.
+    """
+    imp = make_impressions(cfg, users, follows, tweets, sessions, rng)
+    eng = make_engagements(users, follows, tweets, imp, cfg, rng)
+    human = concat_events([imp, eng])
+    return human, make_bot_events(cfg, users, tweets, rng)
+
+
 def simulate(
     cfg: GenConfig, users: Users, follows: Follows, tweets: Tweets, rng: np.random.Generator
 ) -> tuple[Events, Events, Sessions]:
@@ -428,8 +470,6 @@ def simulate(
     Events come out in nearly time-sorted runs (impressions by session, then each
     engagement type), which a stable sort later merges quickly.
     """
-    sessions = make_sessions(cfg, users, round(cfg.events / EVENTS_PER_IMPRESSION), rng)
-    imp = make_impressions(cfg, users, follows, tweets, sessions, rng)
-    eng = make_engagements(users, follows, tweets, imp, cfg, rng)
-    human = concat_events([imp, eng])
-    return human, make_bot_events(cfg, users, tweets, rng), sessions
+    sessions = plan_sessions(cfg, users, rng)
+    human, bots = simulate_events(cfg, users, follows, tweets, sessions, rng)
+    return human, bots, sessions

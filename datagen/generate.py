@@ -7,6 +7,7 @@ of (config, seed) and tuning one stage does not reshuffle the others.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,14 +16,15 @@ import numpy as np
 import pyarrow as pa
 
 from datagen.config import COUNTRIES, DAY_MS, TOPICS, GenConfig
-from datagen.dirt import RawEvents, inject, to_raw, to_table
+from datagen.dirt import OrderedRaw, clean_lags, inject, to_raw, to_table
 from datagen.entities import Follows, Tweets, Users, make_follows, make_tweets, make_users
-from datagen.events import Events, concat_events, simulate, sort_events
+from datagen.events import Events, concat_events, plan_sessions, simulate_events, sort_events
 from datagen.logs import make_app_logs
 from datagen.textcols import format_ts, sorted_unique, vocab_column
 from datagen.writers import ChunkedWriter, write_table
 
 STAGES = ("users", "follows", "tweets", "events", "dirt", "logs")
+RAW_ORDER = ("raw_users", "raw_tweets", "raw_follows", "raw_app_logs", "raw_events")
 
 
 @dataclass
@@ -40,6 +42,12 @@ def _strings(values: np.ndarray, vocab: tuple[str, ...]) -> pa.Array:
     return vocab_column(values, vocab)
 
 
+# Distinct languages: a dictionary with repeated values made Parquet's dictionary page
+# carry uninitialised bytes (same rows, different file bytes from run to run).
+LANGUAGES: tuple[str, ...] = tuple(dict.fromkeys(c[1] for c in COUNTRIES))
+LANGUAGE_OF_COUNTRY = np.array([LANGUAGES.index(c[1]) for c in COUNTRIES], dtype=np.int32)
+
+
 def users_table(users: Users) -> pa.Table:
     """raw_users."""
     return pa.table(
@@ -47,7 +55,7 @@ def users_table(users: Users) -> pa.Table:
             "user_id": pa.array(users.user_id),
             "signup_at": format_ts(users.signup_ms),
             "country": _strings(users.country, tuple(c[0] for c in COUNTRIES)),
-            "language": _strings(users.country, tuple(c[1] for c in COUNTRIES)),
+            "language": _strings(LANGUAGE_OF_COUNTRY[users.country], LANGUAGES),
             "is_verified": pa.array(users.is_verified),
         }
     )
@@ -121,11 +129,12 @@ def truth_tables(
 
 
 EVENT_CHUNK = 1_000_000  # rows formatted per step while the previous chunk is written
+CHUNKS_AHEAD = 2  # formatted chunks waiting for the writer at most (bounds memory)
 
 
 def save_in_chunks(
     writer: ThreadPoolExecutor,
-    raw: RawEvents,
+    raw: OrderedRaw,
     seed: int,
     out: Path,
     fmt: str,
@@ -134,20 +143,30 @@ def save_in_chunks(
     """Format raw_events chunk by chunk on this thread; the writer thread appends them.
 
     The single writer thread runs its tasks in submission order, so the file gets the
-    chunks in order and its bytes do not depend on timing. Returns the chunk writes'
-    futures so the caller can surface a failed write.
+    chunks in order and its bytes do not depend on timing. Formatting runs at most
+    CHUNKS_AHEAD chunks ahead of the writer, so queued text stays small. Returns the
+    chunk writes' futures so the caller can surface a failed write.
     """
     first = to_table(raw.rows(0, EVENT_CHUNK), seed)
     sink = ChunkedWriter(out, "raw_events", fmt, first.schema)
     writes = [writer.submit(sink.write, first)]
     for lo in range(EVENT_CHUNK, raw.n, EVENT_CHUNK):
+        if len(writes) >= CHUNKS_AHEAD:
+            writes[-CHUNKS_AHEAD].result()
         writes.append(writer.submit(sink.write, to_table(raw.rows(lo, lo + EVENT_CHUNK), seed)))
     pending["raw_events"] = writer.submit(sink.close)
     return writes
 
 
 def generate(cfg: GenConfig, out: Path, truth_dir: Path, fmt: str = "csv") -> RunResult:
-    """Write raw_<table>.<fmt> into `out` and ground truth CSVs into `truth_dir`."""
+    """Write raw_<table>.<fmt> into `out` and ground truth CSVs into `truth_dir`.
+
+    The main thread runs the chain that each step needs the last one for (entities,
+    events, dirt, event text); one background thread builds and writes everything off
+    that chain, in a fixed order: entity tables, app logs, truth, then event chunks.
+    A helper thread takes random draws off the chain where only a size is needed.
+    Each table depends only on (config, seed), so the files do not depend on timing.
+    """
     result = RunResult()
     rngs = dict(
         zip(
@@ -167,53 +186,64 @@ def generate(cfg: GenConfig, out: Path, truth_dir: Path, fmt: str = "csv") -> Ru
 
     out.mkdir(parents=True, exist_ok=True)
     truth_dir.mkdir(parents=True, exist_ok=True)
-    # Writing releases the GIL: tables go to disk on a second thread while the next
-    # stage computes. Each table's bytes depend only on the table, so this stays
-    # deterministic.
-    with ThreadPoolExecutor(max_workers=1) as writer:
+    # Writing (and Arrow's string kernels) release the GIL, as do numpy's big loops:
+    # the background thread's work overlaps the main chain on the second core.
+    with ThreadPoolExecutor(max_workers=1) as writer, ThreadPoolExecutor(1) as helper:
         pending: dict[str, Future[Path]] = {}
 
-        def save(name: str, table: pa.Table, directory: Path, file_fmt: str) -> None:
-            pending[name] = writer.submit(write_table, table, directory, name, file_fmt)
-            if directory == out:
-                result.rows[name] = table.num_rows
+        def save(name: str, build: Callable[[], pa.Table], directory: Path, file_fmt: str) -> None:
+            def task() -> Path:
+                table = build()
+                if directory == out:
+                    result.rows[name] = table.num_rows
+                return write_table(table, directory, name, file_fmt)
+
+            pending[name] = writer.submit(task)
 
         users = make_users(cfg, rngs["users"])
         follows = make_follows(cfg, users, rngs["follows"])
         tweets = make_tweets(cfg, users, follows, rngs["tweets"])
-        save("raw_users", users_table(users), out, fmt)
-        save("raw_tweets", tweets_table(tweets, users), out, fmt)
-        save("raw_follows", follows_table(follows, users), out, fmt)
+        save("raw_users", lambda: users_table(users), out, fmt)
+        save("raw_tweets", lambda: tweets_table(tweets, users), out, fmt)
+        save("raw_follows", lambda: follows_table(follows, users), out, fmt)
         lap("entities")
-        human, bots, sessions = simulate(cfg, users, follows, tweets, rngs["events"])
-        lap("events")
-        # Logs draw from their own stream and read only sessions: build them on a helper
-        # thread while the dirt stage runs (numpy and Arrow release the GIL).
-        with ThreadPoolExecutor(max_workers=1) as helper:
-            logs_job = helper.submit(make_app_logs, cfg, users, tweets, sessions, rngs["logs"])
-            clean = sort_events(concat_events([human, bots]))
-            raw, dirt_counts = inject(
-                cfg, to_raw(clean, users, tweets, rngs["dirt"]), users, tweets, rngs["dirt"]
-            )
-            del clean
-            logs, n_bad_logs = logs_job.result()
-        save("raw_app_logs", logs, out, fmt)
-        chunk_writes = save_in_chunks(writer, raw, cfg.seed, out, fmt, pending)
-        result.rows["raw_events"] = raw.n
-        lap("dirt and logs")
-        dirt_counts["malformed_log_lines"] = n_bad_logs
-        dirt_counts["log_lines"] = logs.num_rows
-        dirt_counts["bot_events"] = bots.n
+        sessions = plan_sessions(cfg, users, rngs["events"])
+        # Logs draw from their own stream and read only the sessions.
+        logs_job = writer.submit(make_app_logs, cfg, users, tweets, sessions, rngs["logs"])
+        save("raw_app_logs", lambda: logs_job.result()[0], out, fmt)
+        human, bots = simulate_events(cfg, users, follows, tweets, sessions, rngs["events"])
+        del sessions
+        lags = helper.submit(clean_lags, rngs["dirt"], human.n + bots.n)
         truth = truth_tables(cfg, users, tweets, human, bots)
-        truth["dirt_counts"] = pa.table(
+        n_bots = bots.n
+        for name, table in truth.items():
+            save(name, lambda table=table: table, truth_dir, "csv")
+        lap("events")
+        clean = sort_events(concat_events([human, bots]))
+        del human, bots
+        # The dirt step is the run's memory peak: let the logs (the writer's other big
+        # job) be written and freed first. Without contention they are long done here.
+        pending["raw_app_logs"].result()
+        raw, dirt_counts = inject(
+            cfg, to_raw(clean, users, tweets, lags.result()), users, tweets, rngs["dirt"]
+        )
+        del clean
+        result.rows["raw_events"] = raw.n
+        lap("dirt")
+        chunk_writes = save_in_chunks(writer, raw, cfg.seed, out, fmt, pending)
+        logs_table, n_bad_logs = logs_job.result()
+        dirt_counts["malformed_log_lines"] = n_bad_logs
+        dirt_counts["log_lines"] = logs_table.num_rows
+        dirt_counts["bot_events"] = n_bots
+        counts_table = pa.table(
             {"kind": pa.array(list(dirt_counts)), "rows": pa.array(list(dirt_counts.values()))}
         )
-        for name, table in truth.items():
-            save(name, table, truth_dir, "csv")
+        save("dirt_counts", lambda: counts_table, truth_dir, "csv")
         for write in chunk_writes:
             write.result()  # re-raises a failed chunk write here
         result.paths = [future.result() for future in pending.values()]
     lap("write")
     result.cpu_seconds = round(time.process_time() - cpu_start, 3)
     result.dirt = dirt_counts
+    result.rows = {k: result.rows[k] for k in RAW_ORDER}
     return result
