@@ -23,11 +23,24 @@ sessions as (
     select * from {{ ref('int_sessions') }}
 ),
 
+-- The events are read once, here; the data range and each user's first
+-- active day come from these (far fewer) daily rows: the date of the
+-- earliest event is the earliest event date.
+daily_counts as (
+    select
+        user_id,
+        cast(event_at as date) as activity_date,
+        count(*) as event_count,
+        {{ event_type_counts('event_type') }}
+    from events
+    group by user_id, cast(event_at as date)
+),
+
 data_range as (
     select
-        cast(min(event_at) as date) as first_day,
-        cast(max(event_at) as date) as last_day
-    from events
+        min(activity_date) as first_day,
+        max(activity_date) as last_day
+    from daily_counts
 ),
 
 calendar as (
@@ -49,8 +62,8 @@ human_users as (
 first_activity as (
     select
         user_id,
-        cast(min(event_at) as date) as first_active_day
-    from events
+        min(activity_date) as first_active_day
+    from daily_counts
     group by user_id
 ),
 
@@ -78,16 +91,6 @@ user_days as (
     from user_spans
     inner join calendar
         on calendar.day between user_spans.start_day and user_spans.end_day
-),
-
-daily_counts as (
-    select
-        user_id,
-        cast(event_at as date) as activity_date,
-        count(*) as event_count,
-        {{ event_type_counts('event_type') }}
-    from events
-    group by user_id, cast(event_at as date)
 ),
 
 daily_sessions as (

@@ -17,15 +17,30 @@ human_events as (
     where not is_bot_user
 ),
 
+-- One row per author, day and user first: the distinct-user counts below
+-- become plain counts of these rows, so the events are hashed once (two
+-- count(distinct) over the events cost two more hash tables over them).
+user_reach as (
+    select
+        author_id,
+        activity_date,
+        user_id,
+        count(case when is_impression then 1 end) as impressions,
+        count(case when is_engagement then 1 end) as engagements
+    from human_events
+    group by author_id, activity_date, user_id
+),
+
+-- count(distinct) ignores a NULL user_id: so do these counts.
 daily_reach as (
     select
         author_id,
         activity_date,
-        count(case when is_impression then 1 end) as impressions,
-        count(distinct case when is_impression then user_id end) as users_reached,
-        count(case when is_engagement then 1 end) as engagements,
-        count(distinct case when is_engagement then user_id end) as users_engaged
-    from human_events
+        sum(impressions) as impressions,
+        count(case when impressions > 0 then user_id end) as users_reached,
+        sum(engagements) as engagements,
+        count(case when engagements > 0 then user_id end) as users_engaged
+    from user_reach
     group by author_id, activity_date
 ),
 
@@ -33,9 +48,9 @@ final as (
     select
         author_id,
         activity_date,
-        impressions,
+        cast(impressions as bigint) as impressions,
         users_reached,
-        engagements,
+        cast(engagements as bigint) as engagements,
         users_engaged,
         case
             when impressions > 0 then round(cast(engagements as double) / impressions, 6)

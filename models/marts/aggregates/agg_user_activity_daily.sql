@@ -1,9 +1,21 @@
+{%- set trailing = ['engagements', 'active_day'] -%}
+
 with
 
 daily as (
     select * from {{ ref('int_user_activity_daily') }}
 ),
 
+flagged as (
+    select
+        *,
+        case when event_count > 0 then 1 else 0 end as active_day
+    from daily
+),
+
+-- The calendar is dense (int_user_activity_daily's unique and
+-- contiguous_dates tests), so 7 rows are exactly the 7 days ending today;
+-- daily_trailing_sum lets the engine share one aggregate between the two sums.
 final as (
     select
         user_id,
@@ -15,18 +27,15 @@ final as (
         engagements,
         sessions_started,
         event_count > 0 as is_active,
-        -- The calendar is dense, so 7 rows are exactly the 7 days ending today.
-        cast(sum(engagements) over (
-            partition by user_id
-            order by activity_date
-            rows between 6 preceding and current row
-        ) as bigint) as engagements_7d,
-        count(case when event_count > 0 then 1 end) over (
-            partition by user_id
-            order by activity_date
-            rows between 6 preceding and current row
+        cast(
+            {{ daily_trailing_sum('engagements', 6, 0, 'user_id', 'activity_date', trailing) }}
+            as bigint
+        ) as engagements_7d,
+        cast(
+            {{ daily_trailing_sum('active_day', 6, 0, 'user_id', 'activity_date', trailing) }}
+            as bigint
         ) as active_days_7d
-    from daily
+    from flagged
 )
 
 select * from final

@@ -1,5 +1,5 @@
 {%- set stems = ml_count_stems() -%}
-{%- set windows = [1, 7, 28] -%}
+{%- set windows = [7, 28] -%}
 
 with
 
@@ -22,32 +22,30 @@ daily as (
     from activity
 ),
 
--- Windows are RANGE frames over the integer day index: "the 7 days ending
--- with this one" stays right even if a day were missing.
+-- One window pass. The calendar is dense (int_user_activity_daily's unique
+-- and contiguous_dates tests), so "the w days ending today" is the last w
+-- rows, "the day before" is the previous row and days -13 .. -7 are rows
+-- 13 .. 7 back: ROWS frames and lags equal the RANGE frames over the day they
+-- replace, and daily_trailing_sum lets the engine share one aggregate
+-- between the stems of a frame. An empty frame (a user's first days) is 0.
 rolling as (
     select
         user_id,
         activity_date,
         day_index,
         {%- for stem in stems %}
+            {{ stem }} as {{ stem }}_1d,
             {%- for days in windows %}
-                sum({{ stem }}) over (
-                    partition by user_id order by day_index
-                    range between {{ days - 1 }} preceding and current row
-                ) as {{ stem }}_{{ days }}d,
+                {{ daily_trailing_sum(stem, days - 1, 0, 'user_id', 'activity_date', stems) }}
+                    as {{ stem }}_{{ days }}d,
             {%- endfor %}
-            sum({{ stem }}) over (
-                partition by user_id order by day_index
-                range between 1 preceding and 1 preceding
-            ) as prev_day_{{ stem }},
+            {{ daily_trailing_sum(stem, 1, 1, 'user_id', 'activity_date') }} as prev_day_{{ stem }},
         {%- endfor %}
-        sum(engagements) over (
-            partition by user_id order by day_index
-            range between 13 preceding and 7 preceding
-        ) as engagements_prev_7d,
+        {{ daily_trailing_sum('engagements', 13, 7, 'user_id', 'activity_date') }}
+            as engagements_prev_7d,
         max(case when events > 0 then day_index end) over (
-            partition by user_id order by day_index
-            range between unbounded preceding and current row
+            partition by user_id order by activity_date
+            rows between unbounded preceding and current row
         ) as last_active_day_index
     from daily
 ),
@@ -57,16 +55,17 @@ final as (
         cast(user_id as bigint) as user_id,
         cast(activity_date as date) as activity_date,
         {%- for stem in stems %}
+            cast({{ stem }}_1d as bigint) as {{ stem }}_1d,
             {%- for days in windows %}
                 cast({{ stem }}_{{ days }}d as bigint) as {{ stem }}_{{ days }}d,
             {%- endfor %}
-            cast(coalesce(prev_day_{{ stem }}, 0) as bigint) as prev_day_{{ stem }},
+            cast(prev_day_{{ stem }} as bigint) as prev_day_{{ stem }},
         {%- endfor %}
         {{ ml_safe_divide('clicks_7d', 'impressions_7d') }} as ctr_7d,
         {{ ml_safe_divide('clicks_28d', 'impressions_28d') }} as ctr_28d,
         cast(day_index - last_active_day_index as integer) as days_since_last_activity,
-        cast(coalesce(engagements_prev_7d, 0) as bigint) as engagements_prev_7d,
-        cast(engagements_7d - coalesce(engagements_prev_7d, 0) as bigint) as engagement_trend_7d,
+        cast(engagements_prev_7d as bigint) as engagements_prev_7d,
+        cast(engagements_7d - engagements_prev_7d as bigint) as engagement_trend_7d,
         {{ ml_safe_divide('engagements_7d', 'engagements_prev_7d') }} as engagement_trend_ratio_7d
     from rolling
 )
