@@ -53,18 +53,33 @@ followers as (
     group by follows.followee_id
 ),
 
-reach as (
+author_users as (
+    -- One pass over the events at (author, user) grain gives both distinct
+    -- user counts: two count(distinct) aggregates would hash the pairs twice.
     select
         events.author_id,
+        events.user_id,
         count(case when events.event_type = 'impression' then 1 end) as impressions,
-        count(case when events.is_engagement then 1 end) as engagements,
-        count(distinct case when events.event_type = 'impression' then events.user_id end)
-            as impressed_users,
-        count(distinct case when events.is_engagement then events.user_id end) as engaged_users
+        count(case when events.is_engagement then 1 end) as engagements
     from events
     cross join serving
-    where events.event_at < serving.as_of_at
-    group by events.author_id
+    where
+        events.event_at < serving.as_of_at
+        and (events.event_type = 'impression' or events.is_engagement)
+    group by events.author_id, events.user_id
+),
+
+reach as (
+    -- count(case ... then user_id end): a NULL user is not a user, as in
+    -- count(distinct user_id).
+    select
+        author_id,
+        sum(impressions) as impressions,
+        sum(engagements) as engagements,
+        count(case when impressions > 0 then user_id end) as impressed_users,
+        count(case when engagements > 0 then user_id end) as engaged_users
+    from author_users
+    group by author_id
 ),
 
 final as (

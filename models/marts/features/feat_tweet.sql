@@ -1,3 +1,8 @@
+-- Built for 10M events: the per-type counts are one aggregate over the events,
+-- and engaged_users counts the distinct (tweet, user) pairs of the engagement
+-- rows only (a count(distinct) over every event would hash every impression's
+-- user too). Each import reads fct_engagements with its own filter, so the
+-- events are not materialised once for both uses.
 with
 
 tweets as (
@@ -14,12 +19,22 @@ tweets as (
 events as (
     select
         tweet_id,
-        user_id,
         event_type,
         is_engagement,
         event_at
     from {{ ref('fct_engagements') }}
     where not is_bot_user
+),
+
+engagement_events as (
+    select
+        tweet_id,
+        user_id,
+        event_at
+    from {{ ref('fct_engagements') }}
+    where
+        not is_bot_user
+        and is_engagement
 ),
 
 serving as (
@@ -35,7 +50,6 @@ tweet_events as (
         {%- for t in ml_event_types() if t['event_type'] != 'impression' %}
             count(case when events.event_type = '{{ t["event_type"] }}' then 1 end) as {{ t['stem'] }},
         {%- endfor %}
-        count(distinct case when events.is_engagement then events.user_id end) as engaged_users,
         count(
             case
                 when
@@ -48,6 +62,25 @@ tweet_events as (
     cross join serving
     where events.event_at < serving.as_of_at
     group by events.tweet_id
+),
+
+engaged_pairs as (
+    select
+        engagement_events.tweet_id,
+        engagement_events.user_id
+    from engagement_events
+    cross join serving
+    where engagement_events.event_at < serving.as_of_at
+    group by engagement_events.tweet_id, engagement_events.user_id
+),
+
+tweet_engaged_users as (
+    -- count(user_id): a NULL user is not a user, as in count(distinct user_id).
+    select
+        tweet_id,
+        count(user_id) as engaged_users
+    from engaged_pairs
+    group by tweet_id
 ),
 
 joined as (
@@ -65,12 +98,14 @@ joined as (
         {%- for t in ml_event_types() if t['event_type'] != 'impression' %}
             coalesce(tweet_events.{{ t['stem'] }}, 0) as {{ t['stem'] }},
         {%- endfor %}
-        coalesce(tweet_events.engaged_users, 0) as engaged_users,
+        coalesce(tweet_engaged_users.engaged_users, 0) as engaged_users,
         coalesce(tweet_events.engagements_last_24h, 0) as engagements_last_24h
     from tweets
     cross join serving
     left join tweet_events
         on tweets.tweet_id = tweet_events.tweet_id
+    left join tweet_engaged_users
+        on tweets.tweet_id = tweet_engaged_users.tweet_id
 ),
 
 final as (
