@@ -43,8 +43,7 @@
         ), 0)
     {%- else -%}
         coalesce(sum({{ column }}) over (
-            partition by {{ partition_by }} order by {{ order_by }}
-            {{ daily_frame_clause(first, last) }}
+            partition by {{ partition_by }} order by {{ order_by }} {{ daily_frame_clause(first, last) }}
         ), 0)
     {%- endif -%}
 {%- endmacro %}
@@ -96,8 +95,7 @@
             ) -%}
         {%- endfor -%}
         cast((coalesce(sum({{ terms | join(' | ') }}) over (
-            partition by {{ partition_by }} order by {{ order_by }}
-            {{ daily_frame_clause(first, last) }}
+            partition by {{ partition_by }} order by {{ order_by }} {{ daily_frame_clause(first, last) }}
         ), 0) >> {{ width * ((chunk | length) - 1 - (ns.position - chunk_start)) }})
         & {{ 2 ** width - 1 }} as bigint)
     {%- endif -%}

@@ -1,11 +1,10 @@
 {{ config(schema='intermediate') }}
 
 {#- Every feature of a request (user, tweet, time T) is computed from data
-    strictly before T (Feast's point-in-time rule). Event counts use one time
-    line of events and requests per key: a request sorts before the events of
-    the same instant, so the running sum it sees covers exactly the events
-    with event_at < T. -#}
-{%- set running = 'order by ts, is_event rows between unbounded preceding and current row' -%}
+    strictly before T (Feast's point-in-time rule): the counts of earlier
+    events and follows come from int_pit_activity_counts, the decayed
+    user-author affinity from the user's engagements before T, the daily
+    user features from the last day completed before T's day. -#}
 {%- set stems = ml_count_stems() -%}
 
 with
@@ -43,12 +42,9 @@ events as (
     where not is_bot_user
 ),
 
-follows as (
-    select
-        follower_id,
-        followee_id,
-        followed_at
-    from {{ ref('stg_social__follows') }}
+-- Counts of earlier events and follows, computed in their own table.
+event_counts as (
+    select * from {{ ref('int_pit_activity_counts') }}
 ),
 
 user_daily as (
@@ -71,120 +67,6 @@ request_tweets as (
         on requests.tweet_id = tweets.tweet_id
 ),
 
-event_topics as (
-    select
-        events.user_id,
-        events.tweet_id,
-        events.author_id,
-        tweets.topic,
-        events.event_type,
-        events.is_engagement,
-        events.event_at
-    from events
-    left join tweets
-        on events.tweet_id = tweets.tweet_id
-),
-
-event_timeline as (
-    select
-        user_id,
-        tweet_id,
-        author_id,
-        topic,
-        event_at as ts,
-        1 as is_event,
-        cast(null as varchar) as request_id,
-        case when event_type = 'impression' then 1 else 0 end as n_impressions,
-        case when is_engagement then 1 else 0 end as n_engagements
-    from event_topics
-    union all
-    select
-        user_id,
-        tweet_id,
-        author_id,
-        topic,
-        request_at as ts,
-        0 as is_event,
-        request_id,
-        0 as n_impressions,
-        0 as n_engagements
-    from request_tweets
-),
-
-event_running as (
-    select
-        request_id,
-        is_event,
-        sum(n_impressions) over (partition by tweet_id {{ running }}) as tweet_impressions,
-        sum(n_engagements) over (partition by tweet_id {{ running }}) as tweet_engagements,
-        sum(n_impressions) over (partition by author_id {{ running }}) as author_impressions,
-        sum(n_engagements) over (partition by author_id {{ running }}) as author_engagements,
-        sum(n_impressions) over (
-            partition by user_id, author_id {{ running }}
-        ) as user_author_impressions,
-        sum(n_engagements) over (
-            partition by user_id, author_id {{ running }}
-        ) as user_author_engagements,
-        sum(n_engagements) over (partition by user_id {{ running }}) as user_engagements,
-        sum(n_engagements) over (partition by user_id, topic {{ running }}) as user_topic_engagements
-    from event_timeline
-),
-
-event_counts as (
-    select
-        request_id,
-        tweet_impressions,
-        tweet_engagements,
-        author_impressions,
-        author_engagements,
-        user_author_impressions,
-        user_author_engagements,
-        user_engagements,
-        user_topic_engagements
-    from event_running
-    where is_event = 0
-),
-
-follow_timeline as (
-    select
-        follower_id as user_id,
-        followee_id as author_id,
-        followed_at as ts,
-        1 as is_event,
-        cast(null as varchar) as request_id,
-        1 as n_follows
-    from follows
-    union all
-    select
-        user_id,
-        author_id,
-        request_at as ts,
-        0 as is_event,
-        request_id,
-        0 as n_follows
-    from request_tweets
-),
-
-follow_running as (
-    select
-        request_id,
-        is_event,
-        sum(n_follows) over (partition by author_id {{ running }}) as author_followers,
-        sum(n_follows) over (partition by user_id {{ running }}) as user_following,
-        sum(n_follows) over (partition by user_id, author_id {{ running }}) as follow_edges
-    from follow_timeline
-),
-
-follow_counts as (
-    select
-        request_id,
-        author_followers,
-        user_following,
-        follow_edges
-    from follow_running
-    where is_event = 0
-),
-
 -- The decayed user-author affinity depends on T itself, so it is a join of
 -- each request to the user's earlier engagements with the author's tweets.
 affinity as (
@@ -193,18 +75,18 @@ affinity as (
         -- Rounded so the unordered parallel sum is bit-identical between builds.
         round(
             sum(
-                {{ ml_engagement_weight('event_topics.event_type') }}
-                * {{ ml_decay_factor('event_topics.event_at', 'request_tweets.request_at') }}
+                {{ ml_engagement_weight('events.event_type') }}
+                * {{ ml_decay_factor('events.event_at', 'request_tweets.request_at') }}
             ),
             9
         ) as user_author_affinity
     from request_tweets
-    inner join event_topics
+    inner join events
         on
-            request_tweets.user_id = event_topics.user_id
-            and request_tweets.author_id = event_topics.author_id
-            and request_tweets.request_at > event_topics.event_at
-    where event_topics.is_engagement
+            request_tweets.user_id = events.user_id
+            and request_tweets.author_id = events.author_id
+            and request_tweets.request_at > events.event_at
+    where events.is_engagement
     group by request_tweets.request_id
 ),
 
@@ -255,9 +137,9 @@ joined as (
         event_counts.author_engagements as f_author_engagements,
         {{ ml_safe_divide('event_counts.author_engagements', 'event_counts.author_impressions') }}
             as f_author_engagement_rate,
-        follow_counts.author_followers as f_author_followers,
-        case when follow_counts.follow_edges > 0 then 1 else 0 end as f_follows_author,
-        follow_counts.user_following as f_user_following,
+        event_counts.author_followers as f_author_followers,
+        case when event_counts.follow_edges > 0 then 1 else 0 end as f_follows_author,
+        event_counts.user_following as f_user_following,
         event_counts.user_author_impressions as f_user_author_impressions,
         event_counts.user_author_engagements as f_user_author_engagements,
         coalesce(affinity.user_author_affinity, 0) as f_user_author_affinity,
@@ -279,8 +161,6 @@ joined as (
     from request_tweets
     left join event_counts
         on request_tweets.request_id = event_counts.request_id
-    left join follow_counts
-        on request_tweets.request_id = follow_counts.request_id
     left join affinity
         on request_tweets.request_id = affinity.request_id
     left join with_user_daily

@@ -1,0 +1,276 @@
+{{ config(schema='intermediate') }}
+
+{#- Per request, the counts of earlier activity: events (impressions,
+    engagements) and follow edges strictly before the request time T, per
+    key (tweet, author, user, user-author, user-topic). Two ways, decided per
+    request, both counting exactly the activity with a time < T:
+    - a request that IS an event (a training impression: request_id =
+      event_id, same user, tweet and time) reads the running counts computed
+      at event grain, one sort of the activity per key, where an event sees
+      the activity before its own instant (same-instant peers excluded);
+    - any other request (the scoring candidates, all at their scope's as-of
+      time) reads per-key counts aggregated over the activity before each
+      distinct request time: cheap for a few distinct times (two scopes);
+      the cost grows with their number.
+    A table of its own so the sorts' memory is released before
+    int_point_in_time_features joins the rest. -#}
+{#- The counts, by the key they are partitioned by. -#}
+{%- set event_count_keys = [
+    {'keys': ['tweet_id'], 'counts': {
+        'tweet_impressions': 'n_impressions', 'tweet_engagements': 'n_engagements'}},
+    {'keys': ['author_id'], 'counts': {
+        'author_impressions': 'n_impressions', 'author_engagements': 'n_engagements',
+        'author_followers': 'n_follows'}},
+    {'keys': ['user_id', 'author_id'], 'counts': {
+        'user_author_impressions': 'n_impressions', 'user_author_engagements': 'n_engagements',
+        'follow_edges': 'n_follows'}},
+    {'keys': ['user_id'], 'counts': {
+        'user_engagements': 'n_engagements', 'user_following': 'n_follows'}},
+    {'keys': ['user_id', 'topic'], 'counts': {'user_topic_engagements': 'n_engagements'}},
+] -%}
+{%- set event_count_names = [] -%}
+{%- for key in event_count_keys -%}
+    {%- for name in key['counts'] -%}{%- do event_count_names.append(name) -%}{%- endfor -%}
+{%- endfor %}
+
+with
+
+requests as (
+    select
+        request_id,
+        user_id,
+        tweet_id,
+        author_id,
+        request_at
+    from {{ ref('int_feature_requests') }}
+),
+
+tweets as (
+    select
+        tweet_id,
+        topic
+    from {{ ref('dim_tweets') }}
+),
+
+-- Bot traffic is excluded from every feature, as from training.
+events as (
+    select
+        event_id,
+        user_id,
+        tweet_id,
+        author_id,
+        event_type,
+        is_engagement,
+        event_at
+    from {{ ref('fct_engagements') }}
+    where not is_bot_user
+),
+
+follows as (
+    select
+        follower_id,
+        followee_id,
+        followed_at
+    from {{ ref('stg_social__follows') }}
+),
+
+request_tweets as (
+    select
+        requests.request_id,
+        requests.user_id,
+        requests.tweet_id,
+        requests.author_id,
+        requests.request_at,
+        tweets.topic
+    from requests
+    left join tweets
+        on requests.tweet_id = tweets.tweet_id
+),
+
+event_topics as (
+    select
+        events.event_id,
+        events.user_id,
+        events.tweet_id,
+        events.author_id,
+        tweets.topic,
+        events.event_type,
+        events.is_engagement,
+        events.event_at
+    from events
+    left join tweets
+        on events.tweet_id = tweets.tweet_id
+),
+
+-- One time line of activity: events (impressions, engagements) and follow
+-- edges (the follower as user_id, the followee as author_id).
+event_flags as (
+    select
+        event_id,
+        user_id,
+        tweet_id,
+        author_id,
+        topic,
+        event_at,
+        case when event_type = 'impression' then 1 else 0 end as n_impressions,
+        case when is_engagement then 1 else 0 end as n_engagements,
+        0 as n_follows
+    from event_topics
+    union all
+    select
+        cast(null as varchar) as event_id,
+        follower_id as user_id,
+        cast(null as bigint) as tweet_id,
+        followee_id as author_id,
+        cast(null as varchar) as topic,
+        followed_at as event_at,
+        0 as n_impressions,
+        0 as n_engagements,
+        1 as n_follows
+    from follows
+),
+
+-- From here on the CTEs and column lists are generated per key by jinja
+-- loops, whose indentation the linter's layout rule cannot follow.
+-- noqa: disable=LT02
+-- Each event's counts of the activity strictly before its instant, one key
+-- per step (one sort each; follow rows sit in the NULL tweet and topic
+-- partitions). Each step casts its sums to integer and carries only what
+-- later steps read, so the rows the sorts hold stay narrow.
+{%- set carried = ['event_id', 'user_id', 'tweet_id', 'author_id', 'topic', 'event_at',
+    'n_impressions', 'n_engagements', 'n_follows'] %}
+{%- set done = [] %}
+{%- for key in event_count_keys %}
+{{ "running_" ~ loop.index }} as (
+    select
+        {%- for column in carried + done %}
+            {{ column }},
+        {%- endfor %}
+        {%- for name, flag in key['counts'].items() %}
+            cast(
+                {{ ml_sum_before_instant(flag, key['keys'] | join(', '), 'event_at') }} as integer
+            ) as {{ name }}{{ "," if not loop.last }}
+            {%- do done.append(name) %}
+        {%- endfor %}
+    from {{ "event_flags" if loop.first else "running_" ~ (loop.index - 1) }}
+),
+{% endfor %}
+event_running as (
+    select
+        event_id,
+        user_id,
+        tweet_id,
+        {%- for name in event_count_names %}
+            {{ name }},
+        {%- endfor %}
+        event_at
+    from running_{{ event_count_keys | length }}
+    where event_id is not null
+),
+
+event_request_counts as (
+    select
+        request_tweets.request_id,
+        {%- for name in event_count_names %}
+            event_running.{{ name }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from request_tweets
+    inner join event_running
+        on
+            request_tweets.request_id = event_running.event_id
+            and request_tweets.user_id = event_running.user_id
+            and request_tweets.tweet_id = event_running.tweet_id
+            and request_tweets.request_at = event_running.event_at
+),
+
+time_requests as (
+    select
+        request_tweets.request_id,
+        request_tweets.user_id,
+        request_tweets.tweet_id,
+        request_tweets.author_id,
+        request_tweets.topic,
+        request_tweets.request_at
+    from request_tweets
+    left join event_request_counts
+        on request_tweets.request_id = event_request_counts.request_id
+    where event_request_counts.request_id is null
+),
+
+request_times as (
+    select distinct request_at from time_requests
+),
+
+{% for key in event_count_keys %}
+    {%- set cte = 'counts_by_' ~ key['keys'] | join('_') %}
+-- Counts per {{ key['keys'] | join(' x ') }} of the events before each request time.
+{{ cte }} as (
+    select
+        request_times.request_at,
+        {%- for column in key['keys'] %}
+            event_flags.{{ column }},
+        {%- endfor %}
+        {%- for name, flag in key['counts'].items() %}
+            sum(event_flags.{{ flag }}) as {{ name }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from event_flags
+    inner join request_times
+        on event_flags.event_at < request_times.request_at
+    where event_flags.{{ key['keys'][0] }} in (select time_requests.{{ key['keys'][0] }} from time_requests)
+    group by
+        request_times.request_at,
+        {%- for column in key['keys'] %}
+            event_flags.{{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+),
+
+{% endfor -%}
+time_request_counts as (
+    select
+        time_requests.request_id,
+        {%- for key in event_count_keys %}
+            {%- set cte = 'counts_by_' ~ key['keys'] | join('_') %}
+            {%- for name in key['counts'] %}
+                coalesce({{ cte }}.{{ name }}, 0) as {{ name }},
+            {%- endfor %}
+        {%- endfor %}
+        time_requests.request_at
+    from time_requests
+    {%- for key in event_count_keys %}
+        {%- set cte = 'counts_by_' ~ key['keys'] | join('_') %}
+        left join {{ cte }}
+            on
+                time_requests.request_at = {{ cte }}.request_at
+                {%- for column in key['keys'] %}
+                    and time_requests.{{ column }} = {{ cte }}.{{ column }}
+                {%- endfor %}
+    {%- endfor %}
+),
+
+event_counts as (
+    select
+        request_id,
+        {%- for name in event_count_names %}
+            {{ name }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from event_request_counts
+    union all
+    select
+        request_id,
+        {%- for name in event_count_names %}
+            {{ name }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from time_request_counts
+),
+
+final as (
+    select
+        cast(request_id as varchar) as request_id,
+        {%- for name in event_count_names %}
+            cast({{ name }} as integer) as {{ name }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from event_counts
+)
+
+-- noqa: enable=LT02
+select * from final
