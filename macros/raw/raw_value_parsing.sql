@@ -8,7 +8,28 @@
 
 {#- Trimmed text, with blanks as null: raw CSVs write a missing value as ''. -#}
 {% macro raw_text(column) -%}
+    {{ return(adapter.dispatch('raw_text', 'social_ml')(column)) }}
+{%- endmacro %}
+
+{% macro default__raw_text(column) -%}
     nullif(trim(cast({{ column }} as varchar)), '')
+{%- endmacro %}
+
+{#- DuckDB's trim() decodes every character to find Unicode spaces, and staging
+    trims each raw column of every row (about a fifth of the events model's time
+    at 10M events). A value that is pure ASCII (as many bytes as characters)
+    and neither starts nor ends with a space is returned as is: the only ASCII
+    character trim() removes is the space, so the result is the same. -#}
+{% macro duckdb__raw_text(column) -%}
+    {%- set text = 'cast(' ~ column ~ ' as varchar)' -%}
+    nullif(
+        case
+            when {{ text }} like ' %' or {{ text }} like '% ' or strlen({{ text }}) <> length({{ text }})
+                then trim({{ text }})
+            else {{ text }}
+        end,
+        ''
+    )
 {%- endmacro %}
 
 

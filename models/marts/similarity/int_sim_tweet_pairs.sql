@@ -1,5 +1,19 @@
 {{ config(schema='intermediate') }}
 
+{#-
+    c_ij, the users whose capped histories hold both tweets, comes from the
+    self-join of each user's history: one row per (user, i < j), at most
+    history_cap^2 / 2 rows per user whatever a tweet's popularity, grouped by
+    (i, j). That grouping is the model's whole cost, so every tweet and user
+    gets a dense integer index per scope, numbered in (scope, id) order, and
+    the pair is grouped on ONE bigint key (i_index * 2^31 + j_index) instead
+    of (scope varchar, tweet_id, neighbour_tweet_id). Tweets with fewer than
+    min_cooccurrence users and users with fewer than two such tweets cannot
+    be in a qualifying pair and are left out first.
+-#}
+{%- set min_co = var('min_cooccurrence') %}
+{%- set index_base = 2147483648 %}
+
 with
 
 history as (
@@ -19,31 +33,89 @@ tweet_users as (
     group by scope, tweet_id
 ),
 
--- The self-join: every pair of tweets in one user's capped history. Only
--- i < j is joined (half the work); the mirror is added after the threshold.
+-- Tweets that can be in a qualifying pair (c_ij <= n_i), indexed in
+-- (scope, tweet_id) order: within a scope, index order is tweet_id order.
+indexed_tweets as (
+    select
+        scope,
+        tweet_id,
+        n_users,
+        row_number() over (order by scope, tweet_id) as tweet_index
+    from tweet_users
+    where n_users >= {{ min_co }}
+),
+
+kept_history as (
+    select
+        history.scope,
+        history.user_id,
+        indexed_tweets.tweet_index
+    from history
+    inner join indexed_tweets
+        on
+            history.scope = indexed_tweets.scope
+            and history.tweet_id = indexed_tweets.tweet_id
+),
+
+-- Users with at least two kept tweets (a qualifying pair needs both tweets in
+-- each of its users' histories), indexed in (scope, user_id) order.
+indexed_users as (
+    select
+        scope,
+        user_id,
+        row_number() over (order by scope, user_id) as user_index
+    from kept_history
+    group by scope, user_id
+    having count(*) >= 2
+),
+
+user_tweets as (
+    select
+        indexed_users.user_index,
+        kept_history.tweet_index
+    from kept_history
+    inner join indexed_users
+        on
+            kept_history.scope = indexed_users.scope
+            and kept_history.user_id = indexed_users.user_id
+),
+
+-- The self-join: every pair of kept tweets in one user's history (i < j,
+-- half the work; the mirror is added after the threshold).
 co_occurrence as (
     select
-        left_history.scope,
-        left_history.tweet_id,
-        right_history.tweet_id as neighbour_tweet_id,
+        left_history.tweet_index * {{ index_base }} + right_history.tweet_index as pair_key,
         count(*) as co_users
-    from history as left_history
-    inner join history as right_history
+    from user_tweets as left_history
+    inner join user_tweets as right_history
         on
-            left_history.scope = right_history.scope
-            and left_history.user_id = right_history.user_id
-            and left_history.tweet_id < right_history.tweet_id
-    group by left_history.scope, left_history.tweet_id, right_history.tweet_id
+            left_history.user_index = right_history.user_index
+            and left_history.tweet_index < right_history.tweet_index
+    group by left_history.tweet_index * {{ index_base }} + right_history.tweet_index
 ),
 
 thresholded as (
     select
-        scope,
-        tweet_id,
-        neighbour_tweet_id,
+        {{ sim_integer_divide('pair_key', index_base) }} as tweet_index,
+        pair_key % {{ index_base }} as neighbour_tweet_index,
         co_users
     from co_occurrence
-    where co_users >= {{ var('min_cooccurrence') }}
+    where co_users >= {{ min_co }}
+),
+
+resolved as (
+    select
+        tweet_counts.scope,
+        tweet_counts.tweet_id,
+        neighbour_counts.tweet_id as neighbour_tweet_id,
+        tweet_counts.n_users as n_tweet,
+        neighbour_counts.n_users as n_neighbour,
+        thresholded.co_users
+    from thresholded
+    inner join indexed_tweets as tweet_counts
+        on thresholded.tweet_index = tweet_counts.tweet_index
+    inner join indexed_tweets as neighbour_counts
+        on thresholded.neighbour_tweet_index = neighbour_counts.tweet_index
 ),
 
 both_directions as (
@@ -51,40 +123,36 @@ both_directions as (
         scope,
         tweet_id,
         neighbour_tweet_id,
+        n_tweet,
+        n_neighbour,
         co_users
-    from thresholded
+    from resolved
     union all
     select
         scope,
         neighbour_tweet_id as tweet_id,
         tweet_id as neighbour_tweet_id,
+        n_neighbour as n_tweet,
+        n_tweet as n_neighbour,
         co_users
-    from thresholded
+    from resolved
 ),
 
 scored as (
     select
-        both_directions.scope,
-        both_directions.tweet_id,
-        both_directions.neighbour_tweet_id,
-        tweet_counts.n_users as n_tweet,
-        neighbour_counts.n_users as n_neighbour,
-        both_directions.co_users,
-        cast(both_directions.co_users as double)
-        / sqrt(cast(tweet_counts.n_users as double) * cast(neighbour_counts.n_users as double))
+        scope,
+        tweet_id,
+        neighbour_tweet_id,
+        n_tweet,
+        n_neighbour,
+        co_users,
+        cast(co_users as double)
+        / sqrt(cast(n_tweet as double) * cast(n_neighbour as double))
             as cosine,
-        cast(both_directions.co_users as double)
-        / cast(tweet_counts.n_users + neighbour_counts.n_users - both_directions.co_users as double)
+        cast(co_users as double)
+        / cast(n_tweet + n_neighbour - co_users as double)
             as jaccard
     from both_directions
-    inner join tweet_users as tweet_counts
-        on
-            both_directions.scope = tweet_counts.scope
-            and both_directions.tweet_id = tweet_counts.tweet_id
-    inner join tweet_users as neighbour_counts
-        on
-            both_directions.scope = neighbour_counts.scope
-            and both_directions.neighbour_tweet_id = neighbour_counts.tweet_id
 ),
 
 final as (
