@@ -65,6 +65,20 @@ class CtrBaseline:
         g = self.global_ctr
         if g <= 0.0:
             return np.full(len(user_ids), _EPS)
-        user = np.array([self.user_ctr.get(int(u), g) for u in user_ids], dtype=np.float64)
-        tweet = np.array([self.tweet_ctr.get(int(t), g) for t in tweet_ids], dtype=np.float64)
+        user = _lookup(self.user_ctr, np.asarray(user_ids), g)
+        tweet = _lookup(self.tweet_ctr, np.asarray(tweet_ids), g)
         return np.clip(user * tweet / g, _EPS, 1.0 - _EPS)
+
+
+def _lookup(rates: dict[int, float], keys: np.ndarray, default: float) -> np.ndarray:
+    """`rates.get(key, default)` for every key, vectorised (a sorted-key binary search
+    instead of one dict lookup per row: 1.4M validation rows at 10M events)."""
+    if not rates or len(keys) == 0:
+        return np.full(len(keys), default, dtype=np.float64)
+    known = np.fromiter(rates.keys(), dtype=np.int64, count=len(rates))
+    values = np.fromiter(rates.values(), dtype=np.float64, count=len(rates))
+    order = np.argsort(known, kind="stable")
+    known, values = known[order], values[order]
+    wanted = keys.astype(np.int64, copy=False)
+    position = np.minimum(np.searchsorted(known, wanted), len(known) - 1)
+    return np.where(known[position] == wanted, values[position], default)

@@ -26,6 +26,21 @@ def default_models_dir() -> Path:
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
+def resolve_threads(n_threads: int | None) -> int:
+    """`n_threads`, or for None the cores this process may run on (its CPU affinity).
+
+    ml/__init__.py sets OMP_WAIT_POLICY=PASSIVE (unless set): with libgomp's default
+    spin-waiting, 2 threads on a loaded 2-core machine fitted HGB 4.4x slower than 1;
+    with passive waiting 2 threads predicted as fast as 1 on that loaded machine
+    (measured). The gain on an idle machine (up to 2x on 2 cores) was not measured.
+    """
+    if n_threads is not None:
+        return max(1, n_threads)
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     """How a model is trained and accepted.
@@ -36,10 +51,15 @@ class TrainConfig:
     """
 
     random_state: int = 0
-    # OpenMP/BLAS threads while fitting. 1 by default: on a shared or small machine
-    # oversubscribed OpenMP made HGB ~6x slower, and the result never depends on it.
-    # None = every core (worth it for millions of rows on an idle machine).
-    n_threads: int | None = 1
+    # OpenMP threads while fitting (see resolve_threads; None = every usable core). The
+    # fitted model does not depend on it: HGB builds each feature's histogram on one
+    # thread, and BLAS (the linear model) always runs on one thread.
+    n_threads: int | None = None
+    # Above this many train-split rows the models are fitted on a sample of this size:
+    # stratified by label, uniform within each label, drawn with random_state (so the
+    # same rows and config give the same sample). The registry's metrics_json records
+    # it under "training_sample". None: always fit on every row.
+    max_train_rows: int | None = 300_000
     model_kinds: tuple[str, ...] = ("hist_gradient_boosting", "logistic_regression")
     hgb_max_iter: int = 200
     hgb_learning_rate: float = 0.05
@@ -58,7 +78,11 @@ class ScoreConfig:
     k: int = 10
     scopes: tuple[str, ...] = ("serving", "backtest")
     score_training_set: bool = True
-    n_threads: int | None = 1
+    # OpenMP threads while predicting (see resolve_threads); scores do not depend on it.
+    n_threads: int | None = None
+    # Rows read from DuckDB, scored and spilled per batch: memory is bounded by the
+    # batch, not by the number of candidates.
+    batch_rows: int = 131_072
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 
 ML_SCHEMA = "ml"
@@ -158,10 +157,15 @@ def fetch_arrow(
     return con.sql(sql, params=params or None).to_arrow_table()
 
 
-def column_as_float(table: pa.Table, name: str) -> np.ndarray:
-    """A numeric column as float64 with NULL -> NaN (the form scikit-learn expects)."""
-    column = table.column(name).cast(pa.float64())
-    return column.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+def stream_arrow(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: list[object] | None = None,
+    batch_rows: int = 65_536,
+) -> pa.RecordBatchReader:
+    """The query's rows as Arrow record batches of at most `batch_rows` rows, so a caller
+    holds one batch at a time instead of the whole result."""
+    return con.sql(sql, params=params or None).to_arrow_reader(batch_rows)
 
 
 def quote_ident(name: str) -> str:

@@ -8,6 +8,11 @@ Selection: every kind in ``TrainConfig.model_kinds`` is fitted with the same fix
 random_state; the one with the highest validation ROC AUC wins (ties: the earlier kind in
 the tuple, the gradient-boosting one by default). The registry records the comparison.
 
+Size: features are read as float32, streamed from DuckDB into one preallocated matrix.
+Above ``TrainConfig.max_train_rows`` train-split rows, the models are fitted on a
+label-stratified, seeded sample of that size (recorded in the registry's metrics_json as
+"training_sample"); the baseline, the hash and the validation metrics use every row.
+
 Quality gate: the chosen model must beat the CTR baseline (ml.baseline) on validation on
 both ROC AUC (higher) and log loss (lower). A model that fails is registered but not
 current, so scoring keeps using the last model that passed.
@@ -15,6 +20,7 @@ current, so scoring keeps using the last model that passed.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from dataclasses import asdict, dataclass, field
@@ -23,19 +29,25 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-import pyarrow as pa
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from ml.baseline import CtrBaseline
 from ml.config import TrainConfig
-from ml.db import MARTS_SCHEMA, connect, fetch_arrow, init_ml_schema, quote_ident, require_table
-from ml.features import Feature, discover_features, feature_matrix
+from ml.db import MARTS_SCHEMA, connect, init_ml_schema, require_table, stream_arrow
+from ml.features import (
+    FEATURE_DTYPE,
+    Feature,
+    discover_features,
+    empty_feature_matrix,
+    feature_select_sql,
+    fill_feature_rows,
+)
 from ml.metrics import classification_metrics
+from ml.predict import predict_positive, thread_limits
 from ml.registry import (
     ModelRecord,
     find_identical,
@@ -49,26 +61,47 @@ TRAINING_TABLE = "feat_training_set"
 
 @dataclass(frozen=True)
 class SplitData:
-    """One split of the training set, in impression_id order."""
+    """One split of the training set, in impression_id order.
 
-    impression_ids: list[str]
+    `digest` is the sha256 of the split's impression ids, labels and feature bytes,
+    computed while the rows streamed in (the ids themselves are not kept)."""
+
     user_ids: np.ndarray
     tweet_ids: np.ndarray
-    impression_at: list[datetime]
     labels: np.ndarray
     features: np.ndarray
+    start: datetime | None
+    end: datetime | None
+    digest: str
 
     @property
     def rows(self) -> int:
         return len(self.labels)
 
-    @property
-    def start(self) -> datetime | None:
-        return min(self.impression_at) if self.impression_at else None
+
+@dataclass(frozen=True)
+class TrainingSample:
+    """Which train-split rows the models were fitted on (None: all of them)."""
+
+    rows_available: int
+    indices: np.ndarray | None
 
     @property
-    def end(self) -> datetime | None:
-        return max(self.impression_at) if self.impression_at else None
+    def rows_used(self) -> int:
+        return self.rows_available if self.indices is None else len(self.indices)
+
+    def describe(self, config: TrainConfig) -> dict[str, object]:
+        """What the registry records, so every metric can be read with its sample."""
+        return {
+            "rows_available": self.rows_available,
+            "rows_used": self.rows_used,
+            "sampled": self.indices is not None,
+            "max_train_rows": config.max_train_rows,
+            "method": "stratified by label, uniform without replacement within each label"
+            if self.indices is not None
+            else "every train-split row",
+            "seed": config.random_state,
+        }
 
 
 @dataclass(frozen=True)
@@ -95,24 +128,44 @@ class TrainResult:
     candidate_roc_auc: dict[str, float] = field(default_factory=dict)
     # True when an identical earlier version (same rows, same config) was returned.
     reused_existing_version: bool = False
+    # Rows the models were fitted on: train_rows, or the sample when train_rows is
+    # above TrainConfig.max_train_rows (the registry's metrics_json has the details).
+    fit_rows: int = 0
 
 
 def load_split(
     con: duckdb.DuckDBPyConnection, split: str, features: list[Feature]
 ) -> SplitData:
-    """Rows of one split with features cast to double (DuckDB DECIMAL -> float64)."""
-    feature_sql = ", ".join(
-        f"cast({quote_ident(f.name)} as double) as {quote_ident(f.name)}" for f in features
-    )
-    table = fetch_arrow(
+    """Rows of one split, features as float32 (DuckDB casts; NULL -> NaN).
+
+    Batches stream from DuckDB into preallocated arrays, so the split is held once (no
+    Arrow table beside a numpy copy, no float64 matrix) and hashed on the way in."""
+    count, start, end = con.execute(
+        f"""
+        select
+            count(*),
+            min(cast(impression_at as timestamp)),
+            max(cast(impression_at as timestamp))
+        from {MARTS_SCHEMA}.{TRAINING_TABLE}
+        where split = ?
+        """,
+        [split],
+    ).fetchall()[0]
+    rows = int(count)
+    user_ids = np.empty(rows, dtype=np.int64)
+    tweet_ids = np.empty(rows, dtype=np.int64)
+    labels = np.empty(rows, dtype=np.int64)
+    matrix = empty_feature_matrix(rows, features)
+    ids_digest, labels_digest, features_digest = (hashlib.sha256() for _ in range(3))
+    feature_sql = feature_select_sql(features)
+    reader = stream_arrow(
         con,
         f"""
         select
             cast(impression_id as varchar) as impression_id,
             cast(user_id as bigint) as user_id,
             cast(tweet_id as bigint) as tweet_id,
-            cast(impression_at as timestamp) as impression_at,
-            cast(label as integer) as label
+            cast(label as bigint) as label
             {", " + feature_sql if feature_sql else ""}
         from {MARTS_SCHEMA}.{TRAINING_TABLE}
         where split = ?
@@ -120,32 +173,83 @@ def load_split(
         """,
         [split],
     )
+    filled = 0
+    for batch in reader:
+        stop = filled + batch.num_rows
+        if stop > rows:
+            raise RuntimeError(f"split {split!r} changed while it was read")
+        user_ids[filled:stop] = batch.column("user_id").to_numpy(zero_copy_only=False)
+        tweet_ids[filled:stop] = batch.column("tweet_id").to_numpy(zero_copy_only=False)
+        labels[filled:stop] = batch.column("label").to_numpy(zero_copy_only=False)
+        fill_feature_rows(matrix, filled, batch, features)
+        ids = batch.column("impression_id").to_pylist()
+        ids_digest.update("".join(f"{i}\x1f" for i in ids).encode())
+        labels_digest.update(labels[filled:stop].tobytes())
+        block = matrix[filled:stop]
+        # Row-major bytes (whatever the matrix layout), one bit pattern for NaN: the
+        # digest depends on the values only, not on batch boundaries or how NULL was read.
+        features_digest.update(np.where(np.isnan(block), FEATURE_DTYPE(np.nan), block).tobytes())
+        filled = stop
+    if filled != rows:
+        raise RuntimeError(f"split {split!r} changed while it was read")
+    digest = hashlib.sha256()
+    for part in (ids_digest, labels_digest, features_digest):
+        digest.update(part.digest())
     return SplitData(
-        impression_ids=[str(v) for v in table.column("impression_id").to_pylist()],
-        user_ids=table.column("user_id").to_numpy(zero_copy_only=False),
-        tweet_ids=table.column("tweet_id").to_numpy(zero_copy_only=False),
-        impression_at=table.column("impression_at").to_pylist(),
-        labels=table.column("label").cast(pa.int64()).to_numpy(zero_copy_only=False),
-        features=feature_matrix(table, features),
+        user_ids=user_ids,
+        tweet_ids=tweet_ids,
+        labels=labels,
+        features=matrix,
+        start=start,
+        end=end,
+        digest=digest.hexdigest(),
     )
 
 
 def training_data_hash(features: list[Feature], splits: dict[str, SplitData]) -> str:
-    """sha256 over the feature schema and every row used (ids, labels, feature bytes).
+    """sha256 over the feature schema and every row read (ids, labels, float32 features).
 
     Rows are in impression_id order and NaN is normalised, so the same rows give the
-    same hash on any machine and any run.
+    same hash on any machine and any run. The hash covers the features as the model
+    sees them (float32): data that differ only beyond float32 precision train the
+    same model, so they may share a version.
     """
     digest = hashlib.sha256()
     digest.update(repr([(f.name, f.dtype.upper()) for f in features]).encode())
+    digest.update(np.dtype(FEATURE_DTYPE).str.encode())
     for name in sorted(splits):
-        data = splits[name]
         digest.update(name.encode())
-        digest.update("\x1f".join(data.impression_ids).encode())
-        digest.update(np.ascontiguousarray(data.labels, dtype=np.int64).tobytes())
-        matrix = np.where(np.isnan(data.features), np.float64(np.nan), data.features)
-        digest.update(np.ascontiguousarray(matrix, dtype=np.float64).tobytes())
+        digest.update(splits[name].digest.encode())
     return digest.hexdigest()
+
+
+def sample_train_rows(
+    labels: np.ndarray, max_rows: int | None, random_state: int
+) -> TrainingSample:
+    """A deterministic, label-stratified sample of at most `max_rows` row indices.
+
+    Each label gets its share of `max_rows` (largest remainders break the rounding,
+    the smaller label first), drawn uniformly without replacement with a numpy
+    Generator seeded by `random_state`; indices are returned sorted, so the sample
+    keeps impression_id order. Fitting cost grows with rows while validation quality
+    flattens out, which is what makes the bound worth it (see ml/README.md)."""
+    total = len(labels)
+    if max_rows is None or total <= max_rows:
+        return TrainingSample(rows_available=total, indices=None)
+    if max_rows < 1:
+        raise ValueError(f"max_train_rows must be >= 1, got {max_rows}")
+    classes, counts = np.unique(labels, return_counts=True)
+    exact = counts * (max_rows / total)
+    quotas = np.floor(exact).astype(np.int64)
+    for i in np.argsort(-(exact - quotas), kind="stable")[: max_rows - int(quotas.sum())]:
+        quotas[i] += 1
+    rng = np.random.default_rng(random_state)
+    parts = [
+        rng.choice(np.flatnonzero(labels == label), size=int(quota), replace=False)
+        for label, quota in zip(classes, quotas, strict=True)
+    ]
+    indices = np.sort(np.concatenate(parts))
+    return TrainingSample(rows_available=total, indices=indices)
 
 
 def build_pipeline(kind: str, config: TrainConfig) -> Pipeline:
@@ -185,12 +289,16 @@ def build_pipeline(kind: str, config: TrainConfig) -> Pipeline:
 
 
 def _fit_and_score(
-    kind: str, config: TrainConfig, train: SplitData, validation: SplitData
+    kind: str, config: TrainConfig, x: np.ndarray, y: np.ndarray, validation: SplitData
 ) -> tuple[Pipeline, np.ndarray]:
     pipeline = build_pipeline(kind, config)
-    with threadpool_limits(limits=config.n_threads):
-        pipeline.fit(train.features, train.labels)
-        return pipeline, pipeline.predict_proba(validation.features)[:, 1]
+    if kind != "hist_gradient_boosting":
+        # The linear model would fit (and later score) in float32 if given float32; its
+        # solver and its scores keep float64 precision (HGB bins the values instead).
+        x = x.astype(np.float64)
+    with thread_limits(config.n_threads):
+        pipeline.fit(x, y)
+        return pipeline, predict_positive(pipeline, validation.features)
 
 
 def _quality_gate(model: dict[str, object], baseline: dict[str, object]) -> tuple[bool, str]:
@@ -235,6 +343,11 @@ def _result_from_record(record: ModelRecord, started: float) -> TrainResult:
             kind: float(metrics["roc_auc"]) for kind, metrics in candidates.items()  # type: ignore[union-attr]
         },
         reused_existing_version=True,
+        fit_rows=int(
+            record.metrics.get("training_sample", {}).get(  # type: ignore[union-attr]
+                "rows_used", record.train_rows
+            )
+        ),
     )
 
 
@@ -272,9 +385,20 @@ def train(
         if existing is not None:
             return _result_from_record(existing, started)
 
+    sample = sample_train_rows(train_split.labels, config.max_train_rows, config.random_state)
+    if sample.indices is None:
+        fit_x, fit_y = train_split.features, train_split.labels
+    else:
+        fit_x, fit_y = train_split.features[sample.indices], train_split.labels[sample.indices]
+    # The full train matrix is not needed past this point (the baseline reads ids and
+    # labels only): drop it before fitting, where scikit-learn makes its own copies.
+    train_split = dataclasses.replace(train_split, features=train_split.features[:0])
+    if len(np.unique(fit_y)) < 2:
+        raise ValueError(f"the training sample needs both labels, has {len(fit_y)} rows")
+
     candidates: dict[str, tuple[Pipeline, dict[str, object]]] = {}
     for kind in config.model_kinds:
-        pipeline, scores = _fit_and_score(kind, config, train_split, validation)
+        pipeline, scores = _fit_and_score(kind, config, fit_x, fit_y, validation)
         metrics = classification_metrics(validation.labels, scores, config.calibration_bins)
         candidates[kind] = (pipeline, metrics)
     candidate_auc = {kind: float(m["roc_auc"]) for kind, (_, m) in candidates.items()}  # type: ignore[arg-type]
@@ -324,6 +448,7 @@ def train(
                 "baseline": baseline_metrics,
                 "candidates": {k: {kk: v for kk, v in m.items() if kk != "calibration"}
                                for k, (_, m) in candidates.items()},
+                "training_sample": sample.describe(config),
             },
             val_roc_auc=float(model_metrics["roc_auc"]),  # type: ignore[arg-type]
             val_log_loss=float(model_metrics["log_loss"]),  # type: ignore[arg-type]
@@ -367,4 +492,5 @@ def train(
         artifact_path=str(artifact),
         seconds=round(time.perf_counter() - started, 3),
         candidate_roc_auc=candidate_auc,
+        fit_rows=sample.rows_used,
     )

@@ -129,6 +129,23 @@ def test_ctr_baseline_by_hand() -> None:
     assert predicted[1] == pytest.approx(tweet_10)
 
 
+def test_ctr_baseline_predict_equals_a_lookup_per_row() -> None:
+    rng = np.random.default_rng(3)
+    users, tweets = rng.integers(0, 50, 400), rng.integers(1000, 1100, 400)
+    baseline = CtrBaseline.fit(users, tweets, rng.integers(0, 2, 400), prior_strength=5.0)
+    # Ids seen and unseen in training (ids above 50 / 1100 were never seen).
+    new_users, new_tweets = rng.integers(0, 80, 300), rng.integers(990, 1150, 300)
+    g = baseline.global_ctr
+    expected = np.clip(
+        np.array([baseline.user_ctr.get(int(u), g) for u in new_users])
+        * np.array([baseline.tweet_ctr.get(int(t), g) for t in new_tweets])
+        / g,
+        1e-6,
+        1 - 1e-6,
+    )
+    assert np.array_equal(baseline.predict(new_users, new_tweets), expected)
+
+
 # --- PSI -------------------------------------------------------------------------------
 
 REFERENCE = np.arange(1, 11, dtype=np.float64)

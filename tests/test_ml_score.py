@@ -71,6 +71,28 @@ def test_scoring_writes_predictions_and_top_k(db: Path) -> None:
     )
 
 
+def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+    with connect(db, read_only=True) as con:
+        return sorted(con.execute(sql).fetchall())
+
+
+def test_the_batch_size_does_not_change_what_is_written(db: Path) -> None:
+    """Candidates stream through scoring in batches; 7-row batches (hundreds of them,
+    the last one short) must write exactly what one batch does."""
+    queries = (
+        "select scope, user_id, tweet_id, score from ml.predictions",
+        "select scope, user_id, rank, tweet_id, score from ml.recommendations",
+        "select impression_id, split, impression_at, label, score from ml.training_set_scores",
+    )
+    whole = score(db, config=ScoreConfig(batch_rows=1_000_000))
+    expected = [_rows(db, sql) for sql in queries]
+    batched = score(db, config=ScoreConfig(batch_rows=7))
+    assert batched.prediction_rows == whole.prediction_rows
+    assert batched.training_set_score_rows == whole.training_set_score_rows
+    assert [_rows(db, sql) for sql in queries] == expected
+    assert len(expected[0]) == _count(db, "select count(*) from marts.feat_scoring_candidates")
+
+
 def test_recommendations_are_the_highest_scores_in_rank_order(db: Path) -> None:
     score(db)
     wrong = _count(

@@ -17,7 +17,7 @@ from ml.features import Feature, FeatureMismatchError, check_features
 from ml.registry import NoModelError, current_model, get_model, insert_record, load_artifact
 from ml.score import score
 from ml.synthetic import build_synthetic_warehouse
-from ml.train import train
+from ml.train import sample_train_rows, train
 
 
 @pytest.fixture(scope="module")
@@ -198,3 +198,61 @@ def test_warehouse_without_marts_gives_a_clear_error(tmp_path: Path) -> None:
     duckdb.connect(str(empty)).close()
     with pytest.raises(LookupError, match=r"marts\.feat_training_set does not exist"):
         train(empty, tmp_path / "models")
+
+
+def test_training_sample_is_stratified_deterministic_and_in_row_order() -> None:
+    labels = np.random.default_rng(7).permutation(np.array([1] * 300 + [0] * 701))
+    first = sample_train_rows(labels, 100, random_state=0)
+    again = sample_train_rows(labels, 100, random_state=0)
+    assert first.indices is not None and again.indices is not None
+    assert np.array_equal(first.indices, again.indices)
+    assert (first.rows_available, first.rows_used) == (1001, 100)
+    assert np.all(np.diff(first.indices) > 0)  # sorted, no repeats: impression_id order
+    # 300/1001 of 100 rows = 29.97 -> 30 positives, 70 negatives.
+    assert int(labels[first.indices].sum()) == 30
+    other = sample_train_rows(labels, 100, random_state=1).indices
+    assert other is not None and not np.array_equal(first.indices, other)
+    assert sample_train_rows(labels, 1001, random_state=0).indices is None
+    assert sample_train_rows(labels, None, random_state=0).rows_used == 1001
+
+
+def test_a_bounded_training_sample_is_recorded_and_reused(db: Path, tmp_path: Path) -> None:
+    with connect(db, read_only=True) as con:
+        rows, positives = con.execute(
+            "select count(*), sum(label) from marts.feat_training_set where split = 'train'"
+        ).fetchall()[0]
+    cap = rows // 2
+    sampled = train(db, tmp_path / "models", TrainConfig(max_train_rows=cap))
+    # train_rows stays the split's size (the registry column's meaning); the sample
+    # is reported beside it.
+    assert (sampled.train_rows, sampled.fit_rows) == (rows, cap)
+    with connect(db, read_only=True) as con:
+        record = get_model(con, sampled.model_version)
+    assert record.train_rows == rows
+    assert record.train_positive_rate == pytest.approx(positives / rows)
+    assert record.metrics["training_sample"] == {
+        "rows_available": rows,
+        "rows_used": cap,
+        "sampled": True,
+        "max_train_rows": cap,
+        "method": "stratified by label, uniform without replacement within each label",
+        "seed": 0,
+    }
+    assert record.config["max_train_rows"] == cap
+    again = train(db, tmp_path / "models", TrainConfig(max_train_rows=cap))
+    assert again.reused_existing_version and again.fit_rows == cap
+    assert again.model_version == sampled.model_version
+    everything = train(db, tmp_path / "models")
+    assert not everything.reused_existing_version
+    assert everything.fit_rows == rows
+    assert everything.training_data_hash == sampled.training_data_hash
+    assert everything.val_roc_auc != sampled.val_roc_auc
+
+
+def test_the_thread_count_does_not_change_the_model(db: Path, tmp_path: Path) -> None:
+    one = train(db, tmp_path / "models", TrainConfig(n_threads=1))
+    two = train(db, tmp_path / "models", TrainConfig(n_threads=2))
+    assert two.model_version == one.model_version + 1  # a different config: a new version
+    assert two.candidate_roc_auc == one.candidate_roc_auc
+    for field in ("val_roc_auc", "val_log_loss", "val_brier", "val_ece"):
+        assert getattr(two, field) == getattr(one, field), field
