@@ -24,7 +24,13 @@ from bench.machine import machine_info
 from bench.profile import profile_models
 from bench.report import FEATURE_MODEL, PIT_MODEL, SIMILARITY_MODELS, load_runs, write_report
 from bench.runner import RunSettings, StageFailed, run_once
-from bench.settings import DEFAULT_SIZES, PROJECT_ROOT, QUICK_SIZES, DataSize
+from bench.settings import (
+    DEFAULT_SIZES,
+    DUCKDB_MEMORY_LIMIT,
+    PROJECT_ROOT,
+    QUICK_SIZES,
+    DataSize,
+)
 
 BENCH_DIR = PROJECT_ROOT / "bench"
 
@@ -52,7 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report-only", action="store_true", help="only rewrite the report")
     p.add_argument("--no-profile", action="store_true", help="skip EXPLAIN ANALYZE")
     p.add_argument("--duckdb-threads", default="2", help="SOCIAL_ML_DUCKDB_THREADS")
-    p.add_argument("--duckdb-memory-limit", default="4GB", help="SOCIAL_ML_DUCKDB_MEMORY_LIMIT")
+    p.add_argument(
+        "--duckdb-memory-limit", default=DUCKDB_MEMORY_LIMIT, help="SOCIAL_ML_DUCKDB_MEMORY_LIMIT"
+    )
     p.add_argument("--keep-work", action="store_true", help="keep raw data and warehouses")
     return p
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from bench.settings import DUCKDB_MEMORY_LIMIT
+
 
 def _operators(node: dict[str, object]) -> list[dict[str, object]]:
     """Every operator of a profile tree, flattened (DuckDB 1.x and 2.x key names)."""
@@ -81,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("run_results", type=Path, help="run_results.json of the build")
     parser.add_argument("models", nargs="+", help="model names")
     parser.add_argument("--threads", default="2")
-    parser.add_argument("--memory-limit", default="4GB")
+    parser.add_argument("--memory-limit", default=DUCKDB_MEMORY_LIMIT)
     args = parser.parse_args(argv)
     found = profile_models(args.db, args.run_results, args.models, args.threads, args.memory_limit)
     for model, prof in found.items():

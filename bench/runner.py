@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 from bench.dbt_timing import read_build
 from bench.machine import load_average
 from bench.measure import Measured, run_measured, tail
-from bench.settings import PROJECT_ROOT, DataSize
+from bench.settings import DUCKDB_MEMORY_LIMIT, PROJECT_ROOT, DataSize
 
 PIPELINE_STAGES = ("generate", "dbt_build", "train", "score", "evaluate")
 PEERS = ("scipy", "polars", "pandas")
@@ -36,7 +36,7 @@ class RunSettings:
 
     work_dir: Path
     duckdb_threads: str = "2"
-    duckdb_memory_limit: str = "4GB"
+    duckdb_memory_limit: str = DUCKDB_MEMORY_LIMIT
     peers: tuple[str, ...] = PEERS
     ml_stages: tuple[str, ...] = ("train", "score", "evaluate")
 

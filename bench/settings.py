@@ -16,6 +16,9 @@ EVENTS_PER_USER = 80_000 / 3_000
 EVENTS_PER_TWEET = 80_000 / 6_000
 
 DEFAULT_SIZES = (1_000_000, 3_000_000, 10_000_000)
+# DuckDB's memory_limit bounds its buffer manager, not every allocation, and the dbt or
+# Python process comes on top: 3GB keeps a stage's whole process within the 4 GB.
+DUCKDB_MEMORY_LIMIT = "3GB"
 QUICK_SIZES = (20_000,)
 
 

@@ -22,7 +22,7 @@ from bench.peers.compare import PeerMismatch, assert_same_rows
 from bench.peers.features import KEYS as FEATURE_KEYS
 from bench.peers.features import FeatureSpec, features_pandas, features_polars
 from bench.peers.similarity import INPUT_SQL, KEYS, SCOPES_SQL, SimilarityParams, similarity
-from bench.settings import project_vars
+from bench.settings import DUCKDB_MEMORY_LIMIT, project_vars
 
 PEERS = {
     # peer -> (warehouse model it imitates, its input model)
@@ -100,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--result", type=Path, required=True)
     parser.add_argument("--threads", default="2")
-    parser.add_argument("--memory-limit", default="4GB")
+    parser.add_argument("--memory-limit", default=DUCKDB_MEMORY_LIMIT)
     args = parser.parse_args(argv)
     verdict = run_peer(args.peer, args.db, args.threads, args.memory_limit)
     args.result.parent.mkdir(parents=True, exist_ok=True)
