@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bench.machine import machine_info
 from bench.profile import profile_models
-from bench.report import FEATURE_MODEL, PIT_MODEL, SIMILARITY_MODELS, load_runs, write_report
+from bench.report import FEATURE_MODEL, PIT_MODELS, SIMILARITY_MODELS, load_runs, write_report
 from bench.runner import RunSettings, StageFailed, run_once
 from bench.settings import (
     DEFAULT_SIZES,
@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _profile(args: argparse.Namespace, settings: RunSettings, size: DataSize) -> None:
     """EXPLAIN ANALYZE the target models on the last warehouse of `size`; save as JSON."""
     work = settings.work_dir / size.label
-    models = [*SIMILARITY_MODELS, FEATURE_MODEL, PIT_MODEL]
+    models = [*SIMILARITY_MODELS, FEATURE_MODEL, *PIT_MODELS]
     found = profile_models(
         work / "warehouse.duckdb",
         work / "target" / "run_results.json",

@@ -22,7 +22,7 @@ from bench.stats import Spread, exponent
 GIB = 1024**3
 SIMILARITY_MODELS = ("int_sim_user_tweet_history", "int_sim_tweet_pairs", "sim_tweet_tweet")
 FEATURE_MODEL = "feat_user_daily"
-PIT_MODEL = "int_point_in_time_features"
+PIT_MODELS = ("int_pit_activity_counts", "int_point_in_time_features")
 PIPELINE = ("dbt_build", "train", "score")
 STAGES = ("generate", "dbt_build", "train", "score", "evaluate")
 TARGET_EVENTS = 10_000_000
@@ -274,7 +274,7 @@ def _model_rows(sizes: dict[int, list[dict]], top: int = 15) -> tuple[list[str],
     )
     chosen = ranked[:top] + [
         m
-        for m in (*SIMILARITY_MODELS, FEATURE_MODEL, PIT_MODEL)
+        for m in (*SIMILARITY_MODELS, FEATURE_MODEL, *PIT_MODELS)
         if m in names and m not in ranked[:top]
     ]
     header = ["model"] + [f"{_label(e, r)}: total, q = query" for e, r in sizes.items()] + ["k"]
