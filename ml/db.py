@@ -151,12 +151,6 @@ def columns_with_types(
     ]
 
 
-def fetch_arrow(
-    con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
-) -> pa.Table:
-    return con.sql(sql, params=params or None).to_arrow_table()
-
-
 def stream_arrow(
     con: duckdb.DuckDBPyConnection,
     sql: str,

@@ -110,8 +110,7 @@ bins as (
     {%- endfor %}
 ),
 
--- One row per (group, column, k): the column's above(k), kept only where
--- the group's row_kind carries the column.
+-- One row per (group, column, k): the column's above(k).
 long_above as (
     select
         unpivoted.drift_window,
@@ -128,9 +127,21 @@ long_above as (
         'above_column',
         'above_rows'
     ) }} as unpivoted
-    where
-        ({{ dbt.split_part('unpivoted.above_column', "'__above_'", 1) }} = 'score')
-        = (unpivoted.row_kind = 'score')
+),
+
+-- Only the columns a group's row_kind carries (features on feature rows, the
+-- score on score rows).
+carried_above as (
+    select
+        drift_window,
+        row_kind,
+        model_version,
+        group_rows,
+        feature,
+        k,
+        above_rows
+    from long_above
+    where (feature = 'score') = (row_kind = 'score')
 ),
 
 -- Bin k + 1 holds above(k) - above(k + 1) values (above(n_bins) = 0); bin 0
@@ -148,7 +159,7 @@ column_bins as (
             ),
             0
         ) as bin_rows
-    from long_above
+    from carried_above
     union all
     select
         feature,
@@ -157,7 +168,7 @@ column_bins as (
         drift_window,
         0 as bin,
         group_rows - above_rows as bin_rows
-    from long_above
+    from carried_above
     where k = 0
 ),
 
