@@ -44,7 +44,7 @@ test: setup  ## Every check: ruff, sqlfluff, dbt build (models + tests), dbt doc
 	$(BIN)/sqlfluff lint models macros tests/dbt
 	$(BIN)/dbt build --quiet
 	$(BIN)/dbt docs generate --quiet
-	$(BIN)/pytest -q
+	$(PY) -m pytest -q
 
 lint: setup  ## Linters only.
 	$(BIN)/ruff check .
