@@ -8,7 +8,9 @@ requests as (
         author_id,
         request_at
     from {{ ref('int_feature_requests') }}
-    where request_kind = 'impression'
+    -- Impressions, or on an implicit-feedback log first engagements and
+    -- sampled negatives (int_feature_requests).
+    where request_kind in ('impression', 'engagement', 'sampled_negative')
 ),
 
 features as (

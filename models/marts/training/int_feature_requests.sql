@@ -1,5 +1,35 @@
 {{ config(schema='intermediate') }}
 
+{#- Negative sampling (vars negative_sampling*, negatives_per_positive):
+    on an implicit-feedback log (engagements only) the training requests are
+    each user's first engagement with a tweet (request_kind 'engagement',
+    request_at = its time, later labelled 1) and, per positive, up to
+    negatives_per_positive sampled negatives ('sampled_negative', same
+    request_at, later labelled 0). A negative is a tweet live at T (created
+    strictly before T, not deleted at or before T), not the positive's tweet,
+    that the user had not engaged with up to T + label_horizon_hours (so its
+    label really is 0 under the impression rule), drawn UNIFORMLY: tweets are
+    numbered by creation order, the ones created before T are a prefix 1..n(T),
+    and draw j picks index 1 + hash(seed, positive id, j) mod n(T): O(positives
+    x draws), no cross join with the catalogue. 2 x negatives_per_positive
+    draws are made and the first negatives_per_positive that pass are kept, so
+    a rejected draw (deleted, engaged, the positive's tweet, a repeat) rarely
+    leaves a positive short. Uniform rather than popularity-weighted: exact and
+    cheap with an index, and it needs no point-in-time popularity of its own;
+    the model then learns popularity from the point-in-time tweet counts
+    (features) as it does from impressions, and the ranking evaluation
+    compares it with the popularity baseline. Sampled requests carry
+    position 0, like scoring candidates (their slot is unknown). -#}
+{%- set attempts = 2 * (var('negatives_per_positive') | int(4)) %}
+{%- if var('negative_sampling') == 'always' %}
+    {%- set sampling_on = 'count(*) >= 0' %}
+{%- elif var('negative_sampling') == 'never' %}
+    {%- set sampling_on = 'count(*) < 0' %}
+{%- else %}
+    {%- set sampling_on = "coalesce(sum(case when event_type = 'impression' then 1 else 0 end) < "
+        ~ var('negative_sampling_max_impression_share') ~ " * count(*), false)" %}
+{%- endif %}
+
 with
 
 impressions as (
@@ -18,6 +48,28 @@ impressions as (
 
 time_windows as (
     select label_cutoff_at from {{ ref('int_ml_time_windows') }}
+),
+
+-- Clean non-bot events: engagements (the positives) and the impression share
+-- that decides negative_sampling = auto.
+clean_events as (
+    select
+        event_id,
+        user_id,
+        tweet_id,
+        author_id,
+        event_type,
+        is_engagement,
+        event_at
+    from {{ ref('fct_engagements') }}
+    where not is_bot_user
+),
+
+-- One row: whether negative sampling is on (an aggregate in every case).
+sampling as (
+    select
+        {{ sampling_on }} as is_on
+    from clean_events
 ),
 
 candidates as (
@@ -42,6 +94,16 @@ tweets as (
     from {{ ref('dim_tweets') }}
 ),
 
+catalogue as (
+    select
+        tweet_id,
+        author_id,
+        created_at,
+        deleted_at,
+        row_number() over (order by created_at, tweet_id) as tweet_index
+    from {{ ref('dim_tweets') }}
+),
+
 -- Training requests: every non-bot impression whose label horizon ends
 -- within the data (later ones would get a falsely negative label).
 impression_requests as (
@@ -56,7 +118,177 @@ impression_requests as (
         impressions.position
     from impressions
     cross join time_windows
-    where impressions.event_at <= time_windows.label_cutoff_at
+    cross join sampling
+    where
+        impressions.event_at <= time_windows.label_cutoff_at
+        and not sampling.is_on
+),
+
+-- Each user's first engagement with each tweet (any time: it also tells
+-- whether a sampled tweet was engaged with by T + horizon).
+first_engagements as (
+    select
+        event_id,
+        user_id,
+        tweet_id,
+        author_id,
+        event_at
+    from (
+        select
+            event_id,
+            user_id,
+            tweet_id,
+            author_id,
+            event_at,
+            row_number() over (
+                partition by user_id, tweet_id order by event_at, event_id
+            ) as engagement_number
+        from clean_events
+        where is_engagement
+    ) as numbered
+    where engagement_number = 1
+),
+
+positives as (
+    select first_engagements.*
+    from first_engagements
+    cross join time_windows
+    cross join sampling
+    where
+        sampling.is_on
+        and first_engagements.event_at <= time_windows.label_cutoff_at
+),
+
+-- Tweets created strictly before each positive's time: one time line of
+-- creations and positives, a positive sorted before the creations of its
+-- own instant, so the running count at a positive is n(T).
+creation_time_line as (
+    select
+        created_at as line_at,
+        0 as is_positive,
+        1 as n_created,
+        cast(null as varchar) as event_id
+    from catalogue
+    union all
+    select
+        event_at as line_at,
+        1 as is_positive,
+        0 as n_created,
+        event_id
+    from positives
+),
+
+live_counts as (
+    select
+        event_id,
+        created_before
+    from (
+        select
+            event_id,
+            sum(n_created) over (
+                order by line_at asc, is_positive desc
+                rows between unbounded preceding and current row
+            ) as created_before
+        from creation_time_line
+    ) as counted
+    where event_id is not null
+),
+
+attempts as (
+    {%- for j in range(1, attempts + 1) %}
+        select {{ j }} as draw_number{{ " union all" if not loop.last }}
+    {%- endfor %}
+),
+
+draws as (
+    select
+        positives.event_id,
+        positives.user_id,
+        positives.tweet_id as positive_tweet_id,
+        positives.event_at,
+        attempts.draw_number,
+        1 + {{ ml_hash_mod(
+            "cast(" ~ var('negative_sampling_seed') ~ " as varchar) || ':' || positives.event_id"
+            ~ " || ':' || cast(attempts.draw_number as varchar)",
+            'live_counts.created_before',
+        ) }} as tweet_index
+    from positives
+    inner join live_counts
+        on positives.event_id = live_counts.event_id
+    cross join attempts
+    where live_counts.created_before > 0
+),
+
+accepted_draws as (
+    select
+        draws.event_id,
+        draws.user_id,
+        draws.event_at,
+        draws.draw_number,
+        catalogue.tweet_id,
+        catalogue.author_id,
+        row_number() over (
+            partition by draws.event_id, catalogue.tweet_id order by draws.draw_number
+        ) as repeat_number
+    from draws
+    inner join catalogue
+        on draws.tweet_index = catalogue.tweet_index
+    left join first_engagements
+        on
+            draws.user_id = first_engagements.user_id
+            and catalogue.tweet_id = first_engagements.tweet_id
+    where
+        catalogue.tweet_id <> draws.positive_tweet_id
+        and (catalogue.deleted_at is null or catalogue.deleted_at > draws.event_at)
+        and (
+            first_engagements.event_at is null
+            or first_engagements.event_at
+            > {{ ml_dateadd('hour', var('label_horizon_hours'), 'draws.event_at') }}
+        )
+),
+
+negatives as (
+    select
+        event_id,
+        user_id,
+        tweet_id,
+        author_id,
+        event_at,
+        draw_number
+    from (
+        select
+            *,
+            row_number() over (partition by event_id order by draw_number) as negative_number
+        from accepted_draws
+        where repeat_number = 1
+    ) as numbered
+    where negative_number <= {{ var('negatives_per_positive') }}
+),
+
+positive_requests as (
+    select
+        event_id as request_id,
+        'engagement' as request_kind,
+        cast(null as varchar) as scope,
+        user_id,
+        tweet_id,
+        author_id,
+        event_at as request_at,
+        0 as position
+    from positives
+),
+
+negative_requests as (
+    select
+        'neg:' || event_id || ':' || cast(draw_number as varchar) as request_id,
+        'sampled_negative' as request_kind,
+        cast(null as varchar) as scope,
+        user_id,
+        tweet_id,
+        author_id,
+        event_at as request_at,
+        0 as position
+    from negatives
 ),
 
 -- Scoring requests: every candidate at its scope's as-of time. The slot it
@@ -83,6 +315,10 @@ candidate_requests as (
 
 unioned as (
     select * from impression_requests
+    union all
+    select * from positive_requests
+    union all
+    select * from negative_requests
     union all
     select * from candidate_requests
 ),

@@ -8,6 +8,10 @@
       event_id, same user, tweet and time) reads the running counts computed
       at event grain, one sort of the activity per key, where an event sees
       the activity before its own instant (same-instant peers excluded);
+      a sampled negative (int_feature_requests, implicit-feedback logs) is
+      put on the time line as a row that counts nothing, so it reads the
+      same running counts at its time without a per-time aggregate (there
+      are as many distinct times as positives);
     - any other request (the scoring candidates, all at their scope's as-of
       time) reads per-key counts aggregated over the activity before each
       distinct request time: cheap for a few distinct times (two scopes);
@@ -41,6 +45,7 @@ requests as (
         user_id,
         tweet_id,
         author_id,
+        request_kind,
         request_at
     from {{ ref('int_feature_requests') }}
 ),
@@ -80,6 +85,7 @@ request_tweets as (
         requests.user_id,
         requests.tweet_id,
         requests.author_id,
+        requests.request_kind,
         requests.request_at,
         tweets.topic
     from requests
@@ -128,6 +134,20 @@ event_flags as (
         0 as n_engagements,
         1 as n_follows
     from follows
+    union all
+    -- Sampled negatives: on the time line, counting nothing themselves.
+    select
+        request_id as event_id,
+        user_id,
+        tweet_id,
+        author_id,
+        topic,
+        request_at as event_at,
+        0 as n_impressions,
+        0 as n_engagements,
+        0 as n_follows
+    from request_tweets
+    where request_kind = 'sampled_negative'
 ),
 
 -- From here on the CTEs and column lists are generated per key by jinja
