@@ -29,6 +29,7 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
@@ -133,9 +134,7 @@ class TrainResult:
     fit_rows: int = 0
 
 
-def load_split(
-    con: duckdb.DuckDBPyConnection, split: str, features: list[Feature]
-) -> SplitData:
+def load_split(con: duckdb.DuckDBPyConnection, split: str, features: list[Feature]) -> SplitData:
     """Rows of one split, features as float32 (DuckDB casts; NULL -> NaN).
 
     Batches stream from DuckDB into preallocated arrays, so the split is held once (no
@@ -252,12 +251,39 @@ def sample_train_rows(
     return TrainingSample(rows_available=total, indices=indices)
 
 
-def build_pipeline(kind: str, config: TrainConfig) -> Pipeline:
+def build_pipeline(kind: str, config: TrainConfig, empty_columns: tuple[int, ...] = ()) -> Pipeline:
     """The two model families. HGB handles NaN itself; the linear model needs imputation
-    (median, plus missing-indicator columns so "missing" stays a signal) and scaling."""
+    (median, plus missing-indicator columns so "missing" stays a signal) and scaling.
+
+    `empty_columns`: indexes of features that are NaN on every training row (an
+    action-only log has no impressions, so every CTR is NULL). HGB cannot bin an
+    all-NaN column, so those get a constant 0 first (a step fitted and applied inside
+    the pipeline, so scoring does the same); with none, the pipeline is unchanged.
+    The linear model's imputer already drops such columns.
+    """
     if kind == "hist_gradient_boosting":
+        fill_empty: list[tuple[str, ColumnTransformer]] = []
+        if empty_columns:
+            fill_empty = [
+                (
+                    "fill_empty",
+                    ColumnTransformer(
+                        [
+                            (
+                                "empty",
+                                SimpleImputer(
+                                    strategy="constant", fill_value=0.0, keep_empty_features=True
+                                ),
+                                list(empty_columns),
+                            )
+                        ],
+                        remainder="passthrough",
+                    ),
+                )
+            ]
         return Pipeline(
             [
+                *fill_empty,
                 (
                     "model",
                     HistGradientBoostingClassifier(
@@ -269,7 +295,7 @@ def build_pipeline(kind: str, config: TrainConfig) -> Pipeline:
                         early_stopping=False,
                         random_state=config.random_state,
                     ),
-                )
+                ),
             ]
         )
     if kind == "logistic_regression":
@@ -291,7 +317,8 @@ def build_pipeline(kind: str, config: TrainConfig) -> Pipeline:
 def _fit_and_score(
     kind: str, config: TrainConfig, x: np.ndarray, y: np.ndarray, validation: SplitData
 ) -> tuple[Pipeline, np.ndarray]:
-    pipeline = build_pipeline(kind, config)
+    empty = tuple(int(i) for i in np.flatnonzero(np.isnan(x).all(axis=0))) if len(x) else ()
+    pipeline = build_pipeline(kind, config, empty)
     if kind != "hist_gradient_boosting":
         # The linear model would fit (and later score) in float32 if given float32; its
         # solver and its scores keep float64 precision (HGB bins the values instead).
@@ -340,7 +367,8 @@ def _result_from_record(record: ModelRecord, started: float) -> TrainResult:
         artifact_path=record.artifact_path,
         seconds=round(time.perf_counter() - started, 3),
         candidate_roc_auc={
-            kind: float(metrics["roc_auc"]) for kind, metrics in candidates.items()  # type: ignore[union-attr]
+            kind: float(metrics["roc_auc"])
+            for kind, metrics in candidates.items()  # type: ignore[union-attr]
         },
         reused_existing_version=True,
         fit_rows=int(
@@ -446,8 +474,10 @@ def train(
             metrics={
                 "model": model_metrics,
                 "baseline": baseline_metrics,
-                "candidates": {k: {kk: v for kk, v in m.items() if kk != "calibration"}
-                               for k, (_, m) in candidates.items()},
+                "candidates": {
+                    k: {kk: v for kk, v in m.items() if kk != "calibration"}
+                    for k, (_, m) in candidates.items()
+                },
                 "training_sample": sample.describe(config),
             },
             val_roc_auc=float(model_metrics["roc_auc"]),  # type: ignore[arg-type]
