@@ -85,6 +85,24 @@ def build_parser() -> argparse.ArgumentParser:
         default=d.deleted_author_rate,
         help="share of tweets whose author account is gone (author_id empty or dangling)",
     )
+    shapes.add_argument(
+        "--sparse-activity",
+        action="store_true",
+        default=d.sparse_activity,
+        help="each human is active on a few days (80%% on 1-5) spread over the window",
+    )
+    shapes.add_argument(
+        "--heavy-user-share",
+        type=float,
+        default=d.heavy_user_share,
+        help="share of humans that are heavy users (human rhythm, many events)",
+    )
+    shapes.add_argument(
+        "--heavy-user-multiplier",
+        type=float,
+        default=d.heavy_user_multiplier,
+        help="a heavy user's events / the median human's (1-1000)",
+    )
     p.add_argument("--out", type=Path, default=Path("seeds"), help="directory for raw_* files")
     p.add_argument(
         "--truth-dir", type=Path, default=Path("ground_truth"), help="directory for ground truth"

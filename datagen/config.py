@@ -114,6 +114,9 @@ class GenConfig:
     id_format: str = "int"
     no_impressions: bool = False
     deleted_author_rate: float = 0.0
+    sparse_activity: bool = False
+    heavy_user_share: float = 0.0
+    heavy_user_multiplier: float = 50.0
 
     def __post_init__(self) -> None:
         self.validate()
@@ -138,8 +141,11 @@ class GenConfig:
             if getattr(self, name) not in allowed:
                 flag = name.replace("_", "-")
                 raise ConfigError(f"--{flag} must be one of: {', '.join(allowed)}")
-        if not (0.0 <= float(self.deleted_author_rate) < 1.0):
-            raise ConfigError("--deleted-author-rate must be a number in [0, 1)")
+        for name in ("deleted_author_rate", "heavy_user_share"):
+            if not (0.0 <= float(getattr(self, name)) < 1.0):
+                raise ConfigError(f"--{name.replace('_', '-')} must be a number in [0, 1)")
+        if not (1.0 <= float(self.heavy_user_multiplier) <= 1000.0):
+            raise ConfigError("--heavy-user-multiplier must be a number in [1, 1000]")
         try:
             dt.date.fromisoformat(self.start)
         except ValueError:

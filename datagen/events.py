@@ -24,8 +24,9 @@ from datagen.entities import (
     Users,
     sample_pref_topic,
 )
-from datagen.rhythm import rhythmic_times
+from datagen.rhythm import SLEEPING, rhythmic_times, times_on_days
 from datagen.search import searchsorted_cdf, searchsorted_within
+from datagen.textcols import scramble_ids
 
 IMPRESSION, CLICK, LIKE, RETWEET, REPLY, PROFILE_CLICK, NEGATIVE = range(7)
 # Clean events per impression (impression + its engagements), measured on the default
@@ -87,12 +88,39 @@ def make_sessions(
     weights = np.cumsum(users.activity)
     user = searchsorted_cdf(weights, rng.random(n) * weights[-1])
     user = user.clip(0, users.n - 1)
-    start = rhythmic_times(rng, n, cfg.start_ms, cfg.days, users.utc_offset_ms[user])
+    offset = users.utc_offset_ms[user]
+    start = rhythmic_times(rng, n, cfg.start_ms, cfg.days, offset)
     length = np.minimum(rng.geometric(1.0 / MEAN_SESSION_LENGTH, size=n), 40)
     own = rng.random(n) < 0.85
     client = np.where(own, users.primary_client[user], rng.integers(0, 3, size=n))
+    # Shapes (opt-in) redraw some start times after the default draws, leaving those alone.
+    if cfg.sparse_activity:
+        day = sparse_days(cfg, users, user, rng)
+        start = times_on_days(rng, day, cfg.start_ms, cfg.days, offset)
+    heavy = np.flatnonzero(users.is_heavy[user])
+    if heavy.size:
+        start[heavy] = rhythmic_times(
+            rng, heavy.size, cfg.start_ms, cfg.days, offset[heavy], SLEEPING
+        )
     order = np.argsort(start, kind="stable")
     return Sessions(user[order], start[order], length[order], client[order])
+
+
+def sparse_days(
+    cfg: GenConfig, users: Users, user: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Day of each session when users are active on only a few days (--sparse-activity).
+
+    Each user gets k active days, k = 1 + floor(2 x Lomax(1.3)): 80% of users have 1-5,
+    a long tail more. The days are a hash of (user, j), spread over the whole window;
+    each session picks one of its user's k days. Heavy humans are active most days.
+    """
+    k = 1 + np.floor(2.0 * rng.pareto(1.3, size=users.n)).astype(np.int64)
+    k = np.where(users.is_heavy, np.maximum(k, (0.8 * cfg.days)), k)
+    k = np.clip(k, 1, cfg.days).astype(np.int64)
+    j = (rng.random(user.size) * k[user]).astype(np.int64)
+    key = scramble_ids(user.astype(np.int64) * (cfg.days + 1) + j, salt=cfg.seed + 17)
+    return (key % np.uint64(cfg.days)).astype(np.int64)
 
 
 def _impression_slots(

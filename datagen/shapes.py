@@ -16,7 +16,16 @@ PRESETS: dict[str, dict[str, object]] = {
     "iso": {**SMALL, "timestamp_format": "iso"},
     "epoch-ms": {**SMALL, "timestamp_format": "epoch-ms"},
     "epoch-s": {**SMALL, "timestamp_format": "epoch-s"},
-    "action-only": {**SMALL, "no_impressions": True},
+    # Impressions are ~60% of the simulated events: ask for more to emit ~20k actions.
+    "action-only": {**SMALL, "events": 50_000, "no_impressions": True},
+    "multi-year-sparse": {
+        "users": 1500,
+        "tweets": 12_000,
+        "events": 25_000,
+        "days": 1095,
+        "sparse_activity": True,
+    },
+    "heavy-users": {**SMALL, "heavy_user_share": 0.01, "heavy_user_multiplier": 50.0},
     "deleted-authors": {**SMALL, "deleted_author_rate": 0.05},
     "single-day": {**SMALL, "days": 1},
     "string-ids": {**SMALL, "id_format": "uuid"},
