@@ -85,7 +85,9 @@ def make_sessions(
 ) -> Sessions:
     """Enough timeline fetches to show about `n_impressions` tweets, humans only."""
     n = max(1, round(n_impressions / MEAN_SESSION_LENGTH))
-    weights = np.cumsum(users.activity)
+    has_heavy = bool(users.is_heavy.any())
+    activity = np.where(users.is_heavy, 0.0, users.activity) if has_heavy else users.activity
+    weights = np.cumsum(activity)
     user = searchsorted_cdf(weights, rng.random(n) * weights[-1])
     user = user.clip(0, users.n - 1)
     offset = users.utc_offset_ms[user]
@@ -93,17 +95,44 @@ def make_sessions(
     length = np.minimum(rng.geometric(1.0 / MEAN_SESSION_LENGTH, size=n), 40)
     own = rng.random(n) < 0.85
     client = np.where(own, users.primary_client[user], rng.integers(0, 3, size=n))
-    # Shapes (opt-in) redraw some start times after the default draws, leaving those alone.
+    # Shapes (opt-in) draw after the default draws, so the default stream is untouched.
     if cfg.sparse_activity:
         day = sparse_days(cfg, users, user, rng)
         start = times_on_days(rng, day, cfg.start_ms, cfg.days, offset)
-    heavy = np.flatnonzero(users.is_heavy[user])
-    if heavy.size:
-        start[heavy] = rhythmic_times(
-            rng, heavy.size, cfg.start_ms, cfg.days, offset[heavy], SLEEPING
-        )
+    if has_heavy:
+        extra = heavy_sessions(cfg, users, user, length, rng)
+        columns = zip((user, start, length, client), extra, strict=True)
+        user, start, length, client = (np.concatenate(pair) for pair in columns)
     order = np.argsort(start, kind="stable")
     return Sessions(user[order], start[order], length[order], client[order])
+
+
+def heavy_sessions(
+    cfg: GenConfig,
+    users: Users,
+    user: np.ndarray,
+    shown_per_session: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(user, start, length, client) of the heavy humans' sessions.
+
+    Each is shown multiplier x (+-15%) the tweets of the median active human, at times
+    drawn over the whole window from a profile that sleeps 1-7 am local time: many
+    events, but a human day (unlike bots, which run round the clock).
+    """
+    shown = np.bincount(user, weights=shown_per_session, minlength=users.n)
+    active = shown[(shown > 0) & ~users.is_bot & ~users.is_heavy]
+    median = float(np.median(active)) if active.size else MEAN_SESSION_LENGTH
+    heavy = np.flatnonzero(users.is_heavy)
+    spread = 0.85 + 0.3 * np.arange(heavy.size) / max(1, heavy.size - 1)
+    sessions = cfg.heavy_user_multiplier * median / MEAN_SESSION_LENGTH * spread
+    per_user = np.maximum(1, np.round(sessions))
+    hu = np.repeat(heavy, per_user.astype(np.int64))
+    start = rhythmic_times(rng, hu.size, cfg.start_ms, cfg.days, users.utc_offset_ms[hu], SLEEPING)
+    length = np.minimum(rng.geometric(1.0 / MEAN_SESSION_LENGTH, size=hu.size), 40)
+    own = rng.random(hu.size) < 0.85
+    client = np.where(own, users.primary_client[hu], rng.integers(0, 3, size=hu.size))
+    return hu, start, length, client
 
 
 def sparse_days(
