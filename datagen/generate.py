@@ -149,6 +149,10 @@ def truth_tables(
             }
         ),
     }
+    if cfg.heavy_user_share > 0:  # only then, so the default files keep their columns
+        tables["users_truth"] = tables["users_truth"].append_column(
+            "is_heavy", pa.array(users.is_heavy)
+        )
     if gone is not None:
         rows = np.flatnonzero(gone.kind > 0)
         tables["deleted_authors"] = pa.table(
