@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--timestamp-format",
         default=d.timestamp_format,
         help=f"every raw timestamp column, one of: {', '.join(TIMESTAMP_FORMATS)} "
-        "(iso mixes Z, microseconds and +HH:MM / +HHMM offsets per value)",
+        "(iso mixes Z, microseconds, +HH:MM / +HHMM offsets and no zone, per value)",
     )
     shapes.add_argument(
         "--id-format",

@@ -22,7 +22,8 @@ from datagen.textcols import fixed_width_strings, format_ts, scramble_ids
 
 # UTC offsets an ISO value may be written in (minutes): negative, half and quarter hours.
 OFFSETS_MIN: tuple[int, ...] = (120, -300, 330, -180, 540, -570, 60, -480, 345, 0)
-N_ISO_VARIANTS = 4  # Z with ms, Z with microseconds, +HH:MM offset, +HHMM offset
+# Z with ms, Z with microseconds, +HH:MM offset, +HHMM offset, space and no zone (UTC).
+N_ISO_VARIANTS = 5
 _DIGITS = np.frombuffer(b"0123456789", dtype=np.uint8)
 
 
@@ -39,6 +40,8 @@ def _two_digits(values: np.ndarray) -> np.ndarray:
 
 def _iso_variant(ms: np.ndarray, variant: int, offset_min: np.ndarray) -> pa.StringArray:
     """One ISO spelling for every value of `ms` (see N_ISO_VARIANTS)."""
+    if variant == 4:
+        return format_ts(ms)
     if variant >= 2:
         base = _matrix(format_ts(ms + offset_min.astype(np.int64) * 60_000), 23)
     else:

@@ -149,6 +149,7 @@ def test_iso_mixes_lossless_variants_and_offsets(tmp_path: Path) -> None:
     assert any(v.endswith("+05:30") for v in values)
     assert any(re.search(r"-\d\d:\d\d$", v) for v in values)
     assert any(re.search(r"[+-]\d{4}$", v) for v in values)
+    assert any(re.fullmatch(r"\S+ [0-9:.]+", v) for v in values)  # no zone = UTC
     whole = [v for v in values if re.search(r":\d\dZ$", v)]
     assert all(to_ms(v, "iso") % 1000 == 0 for v in whole)
 
@@ -250,7 +251,9 @@ def test_single_day_window_works(tmp_path: Path) -> None:
     tables, counts, truth = run(tmp_path, cfg)
     per_user = human_events(tables, truth)
     times = np.concatenate([np.array(v) for v in per_user.values()])
-    assert counts["clean_events"] > 1000
+    assert counts["clean_events"] > 1000 and counts["deleted_tweet_events"] > 0
+    rows = first_deliveries(tables["raw_events"])
+    assert len(rows) == counts["clean_events"] + sum(counts[k] for k in EXTRA_KINDS)
     assert times.min() >= cfg.start_ms and times.max() < cfg.end_ms
 
 
