@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from datagen.config import RATE_FIELDS, ConfigError, GenConfig
+from datagen.config import ID_FORMATS, RATE_FIELDS, TIMESTAMP_FORMATS, ConfigError, GenConfig
 from datagen.generate import generate
 from datagen.perf import keep_freed_memory
+from datagen.shapes import PRESETS, preset_defaults
 from datagen.writers import FORMATS
 
 
@@ -51,6 +52,57 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             f"--{name.replace('_', '-')}", type=float, default=getattr(d, name), help=text
         )
+    shapes = p.add_argument_group(
+        "log shapes", "other people's logs (docs/raw_data_contract.md); defaults = the contract"
+    )
+    shapes.add_argument(
+        "--shape",
+        default=None,
+        help=f"preset of the options below, one of: {', '.join(PRESETS)}; "
+        "explicit flags override it",
+    )
+    shapes.add_argument(
+        "--timestamp-format",
+        default=d.timestamp_format,
+        help=f"every raw timestamp column, one of: {', '.join(TIMESTAMP_FORMATS)} "
+        "(iso mixes Z, microseconds, +HH:MM / +HHMM offsets and no zone, per value)",
+    )
+    shapes.add_argument(
+        "--id-format",
+        default=d.id_format,
+        help=f"user and tweet ids everywhere, one of: {', '.join(ID_FORMATS)} "
+        "(hash: 16 hex characters; uuid: version-4 layout)",
+    )
+    shapes.add_argument(
+        "--no-impressions",
+        action="store_true",
+        default=d.no_impressions,
+        help="action-only log: raw_events holds no impression rows",
+    )
+    shapes.add_argument(
+        "--deleted-author-rate",
+        type=float,
+        default=d.deleted_author_rate,
+        help="share of tweets whose author account is gone (author_id empty or dangling)",
+    )
+    shapes.add_argument(
+        "--sparse-activity",
+        action="store_true",
+        default=d.sparse_activity,
+        help="each human is active on a few days (80%% on 1-5) spread over the window",
+    )
+    shapes.add_argument(
+        "--heavy-user-share",
+        type=float,
+        default=d.heavy_user_share,
+        help="share of humans that are heavy users (human rhythm, many events)",
+    )
+    shapes.add_argument(
+        "--heavy-user-multiplier",
+        type=float,
+        default=d.heavy_user_multiplier,
+        help="a heavy user's events / the median human's (1-1000)",
+    )
     p.add_argument("--out", type=Path, default=Path("seeds"), help="directory for raw_* files")
     p.add_argument(
         "--truth-dir", type=Path, default=Path("ground_truth"), help="directory for ground truth"
@@ -80,6 +132,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse, validate, generate; prints a one-line summary per table."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.shape is not None:
+        # The preset becomes the defaults; flags given on the command line still win.
+        try:
+            parser.set_defaults(**preset_defaults(args.shape))
+        except ConfigError as exc:
+            parser.error(str(exc))
+        args = parser.parse_args(argv)
     try:
         if args.format not in FORMATS:
             raise ConfigError(f"--format must be one of: {', '.join(FORMATS)}")
@@ -88,6 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _check_writable(args.truth_dir, "--truth-dir")
     except ConfigError as exc:
         parser.error(str(exc))
+    if args.shape is not None and not args.quiet:
+        flags = (f"--{k.replace('_', '-')} {getattr(args, k)}" for k in PRESETS[args.shape])
+        chosen = ", ".join(flags)
+        print(f"shape {args.shape}: {chosen}")
     keep_freed_memory()
     result = generate(cfg, args.out, args.truth_dir, args.format)
     if not args.quiet:

@@ -77,6 +77,10 @@ RATE_FIELDS: dict[str, str] = {
 }
 
 
+TIMESTAMP_FORMATS: tuple[str, ...] = ("contract", "iso", "epoch-s", "epoch-ms")
+ID_FORMATS: tuple[str, ...] = ("int", "hash", "uuid")
+
+
 class ConfigError(ValueError):
     """A configuration value outside what the generator allows; the message says what is."""
 
@@ -105,6 +109,14 @@ class GenConfig:
     tweet_delete_rate: float = 0.03
     bot_rate: float = 0.001
     malformed_log_rate: float = 0.02
+    # Shapes of other people's logs (docs/raw_data_contract.md); defaults = our contract.
+    timestamp_format: str = "contract"
+    id_format: str = "int"
+    no_impressions: bool = False
+    deleted_author_rate: float = 0.0
+    sparse_activity: bool = False
+    heavy_user_share: float = 0.0
+    heavy_user_multiplier: float = 50.0
 
     def __post_init__(self) -> None:
         self.validate()
@@ -122,6 +134,18 @@ class GenConfig:
             value = getattr(self, name)
             if not (0.0 <= float(value) < 1.0):
                 raise ConfigError(f"--{name.replace('_', '-')} must be a number in [0, 1)")
+        for name, allowed in (
+            ("timestamp_format", TIMESTAMP_FORMATS),
+            ("id_format", ID_FORMATS),
+        ):
+            if getattr(self, name) not in allowed:
+                flag = name.replace("_", "-")
+                raise ConfigError(f"--{flag} must be one of: {', '.join(allowed)}")
+        for name in ("deleted_author_rate", "heavy_user_share"):
+            if not (0.0 <= float(getattr(self, name)) < 1.0):
+                raise ConfigError(f"--{name.replace('_', '-')} must be a number in [0, 1)")
+        if not (1.0 <= float(self.heavy_user_multiplier) <= 1000.0):
+            raise ConfigError("--heavy-user-multiplier must be a number in [1, 1000]")
         try:
             dt.date.fromisoformat(self.start)
         except ValueError:

@@ -23,7 +23,9 @@ import pyarrow.compute as pc
 from datagen.config import CLIENTS, DAY_MS, EVENT_TYPES, HOUR_MS, GenConfig
 from datagen.entities import Tweets, Users
 from datagen.events import Events
+from datagen.idformat import format_ids
 from datagen.textcols import format_ts, hex_ids, scramble_ids, vocab_column
+from datagen.tsformat import format_as, malformed_for
 
 N_TYPES = len(EVENT_TYPES)
 N_VARIANTS = 5
@@ -230,11 +232,13 @@ def deleted_tweet_events(
     tweet = eligible[rng.integers(0, eligible.size, size=base.n)]
     room = np.minimum(3 * DAY_MS, cfg.end_ms - tweets.deleted_ms[tweet])
     ts = tweets.deleted_ms[tweet] + 60_000 + (rng.random(base.n) * (room - 60_000)).astype(np.int64)
+    # An action-only log has no impressions: the stale client's row keeps its engagement.
+    kept_type = base.type_code if cfg.no_impressions else np.zeros(base.n, dtype=np.int16)
     return base.with_(
         ts_ms=ts,
         ingest_ms=ts + _ingest_lag(rng, base.n),
         tweet_id=tweets.tweet_id[tweet],
-        type_code=np.zeros(base.n, dtype=np.int16),
+        type_code=kept_type,
     )
 
 
@@ -323,31 +327,37 @@ def _malformed_ts_strings(ts_ms: np.ndarray, kind: np.ndarray) -> pa.Array:
     return pc.choose(pa.array(kind.astype(np.int8)), *choices)
 
 
-def to_table(raw: RawEvents, seed: int) -> pa.Table:
+def to_table(raw: RawEvents, cfg: GenConfig) -> pa.Table:
     """Raw rows as the contract's text columns (raw_events).
 
     The two timestamp columns are the most expensive text; Arrow's cast releases the
     GIL, so they are formatted on two threads.
     """
+    ts_fmt, seed = cfg.timestamp_format, cfg.seed
     with ThreadPoolExecutor(max_workers=2) as pool:
-        ingested = pool.submit(format_ts, raw.ingest_ms)
-        event_ts = format_ts(raw.ts_ms)
+        ingested = pool.submit(format_as, raw.ingest_ms, ts_fmt, 2)
+        event_ts = format_as(raw.ts_ms, ts_fmt, 1)
         ingested_at = ingested.result()
     bad = raw.bad_ts >= 0
     if bad.any():
         idx = np.flatnonzero(bad)
-        event_ts = pc.replace_with_mask(
-            event_ts, pa.array(bad), _malformed_ts_strings(raw.ts_ms[idx], raw.bad_ts[idx])
-        )
+        if ts_fmt == "contract":
+            broken = _malformed_ts_strings(raw.ts_ms[idx], raw.bad_ts[idx])
+        else:
+            broken = malformed_for(raw.ts_ms[idx], raw.bad_ts[idx], ts_fmt)
+        event_ts = pc.replace_with_mask(event_ts, pa.array(bad), broken.cast(event_ts.type))
     missing = raw.user_id < 0
-    user_id = pa.array(raw.user_id, mask=missing).cast(pa.string())
+    if cfg.id_format == "int":
+        user_id = pa.array(raw.user_id, mask=missing).cast(pa.string())
+    else:
+        user_id = format_ids(raw.user_id, cfg.id_format, seed, missing)
     return pa.table(
         {
             "event_id": hex_ids(scramble_ids(raw.event_no, salt=seed * 7919 + 1)),
             "event_ts": event_ts,
             "ingested_at": ingested_at,
             "user_id": user_id,
-            "tweet_id": pa.array(raw.tweet_id, pa.int64()),
+            "tweet_id": format_ids(raw.tweet_id, cfg.id_format, seed),
             "event_type": vocab_column(raw.type_code, TYPE_VOCAB),
             "position": pa.array(raw.position.astype(np.int32)),
             "client": vocab_column(raw.client, CLIENTS),

@@ -39,6 +39,7 @@ class Users:
     primary_client: np.ndarray
     bias: np.ndarray  # engagement propensity (the "user CTR" a model can learn)
     author_z: np.ndarray  # author quality on a logit scale
+    is_heavy: np.ndarray  # heavy human (--heavy-user-share): many sessions, human rhythm
 
     @property
     def n(self) -> int:
@@ -137,6 +138,9 @@ def make_users(cfg: GenConfig, rng: np.random.Generator) -> Users:
     client = rng.choice(3, size=n, p=[0.45, 0.40, 0.15])
     bias = rng.normal(0.0, 0.8, size=n)
     order = np.argsort(signup, kind="stable")  # user ids grow with signup time
+    is_heavy = heavy_humans(activity, is_bot, cfg.heavy_user_share)
+    if is_heavy.any():
+        activity = np.where(is_heavy, heavy_activity(activity, is_bot, is_heavy, cfg), activity)
     activity = np.where(is_bot, 0.0, activity)
     activity = activity / activity[~is_bot].mean()
     offsets = np.array([c[3] for c in COUNTRIES]) * HOUR_MS
@@ -153,7 +157,34 @@ def make_users(cfg: GenConfig, rng: np.random.Generator) -> Users:
         primary_client=client[order],
         bias=bias[order],
         author_z=author_z[order],
+        is_heavy=is_heavy[order],
     )
+
+
+def heavy_humans(activity: np.ndarray, is_bot: np.ndarray, share: float) -> np.ndarray:
+    """The most active `share` of humans (at least one when share > 0)."""
+    heavy = np.zeros(activity.size, dtype=bool)
+    humans = np.flatnonzero(~is_bot)
+    if share <= 0 or humans.size == 0:
+        return heavy
+    count = max(1, round(share * humans.size))
+    top = humans[np.argsort(-activity[humans], kind="stable")[:count]]
+    heavy[top] = True
+    return heavy
+
+
+def heavy_activity(
+    activity: np.ndarray, is_bot: np.ndarray, is_heavy: np.ndarray, cfg: GenConfig
+) -> np.ndarray:
+    """Session rate of heavy humans: the multiplier x the median human's, +-15% by rank.
+
+    Events scale with sessions, so a heavy human emits about multiplier x the median
+    human's events; no random draw, so the other users' draws are untouched.
+    """
+    median = float(np.median(activity[~is_bot]))
+    rank = np.cumsum(is_heavy) - 1
+    spread = 0.85 + 0.3 * rank / max(1, int(is_heavy.sum()) - 1)
+    return cfg.heavy_user_multiplier * median * spread
 
 
 def sample_pref_topic(rng: np.random.Generator, users: Users, user: np.ndarray) -> np.ndarray:

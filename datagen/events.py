@@ -24,8 +24,9 @@ from datagen.entities import (
     Users,
     sample_pref_topic,
 )
-from datagen.rhythm import rhythmic_times
+from datagen.rhythm import SLEEPING, rhythmic_times, times_on_days
 from datagen.search import searchsorted_cdf, searchsorted_within
+from datagen.textcols import scramble_ids
 
 IMPRESSION, CLICK, LIKE, RETWEET, REPLY, PROFILE_CLICK, NEGATIVE = range(7)
 # Clean events per impression (impression + its engagements), measured on the default
@@ -84,15 +85,71 @@ def make_sessions(
 ) -> Sessions:
     """Enough timeline fetches to show about `n_impressions` tweets, humans only."""
     n = max(1, round(n_impressions / MEAN_SESSION_LENGTH))
-    weights = np.cumsum(users.activity)
+    has_heavy = bool(users.is_heavy.any())
+    activity = np.where(users.is_heavy, 0.0, users.activity) if has_heavy else users.activity
+    weights = np.cumsum(activity)
     user = searchsorted_cdf(weights, rng.random(n) * weights[-1])
     user = user.clip(0, users.n - 1)
-    start = rhythmic_times(rng, n, cfg.start_ms, cfg.days, users.utc_offset_ms[user])
+    offset = users.utc_offset_ms[user]
+    start = rhythmic_times(rng, n, cfg.start_ms, cfg.days, offset)
     length = np.minimum(rng.geometric(1.0 / MEAN_SESSION_LENGTH, size=n), 40)
     own = rng.random(n) < 0.85
     client = np.where(own, users.primary_client[user], rng.integers(0, 3, size=n))
+    # Shapes (opt-in) draw after the default draws, so the default stream is untouched.
+    if cfg.sparse_activity:
+        day = sparse_days(cfg, users, user, rng)
+        start = times_on_days(rng, day, cfg.start_ms, cfg.days, offset)
+    if has_heavy:
+        extra = heavy_sessions(cfg, users, user, length, rng)
+        columns = zip((user, start, length, client), extra, strict=True)
+        user, start, length, client = (np.concatenate(pair) for pair in columns)
     order = np.argsort(start, kind="stable")
     return Sessions(user[order], start[order], length[order], client[order])
+
+
+def heavy_sessions(
+    cfg: GenConfig,
+    users: Users,
+    user: np.ndarray,
+    shown_per_session: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(user, start, length, client) of the heavy humans' sessions.
+
+    Each is shown multiplier x (+-15%) the tweets of the median active human, at times
+    drawn over the whole window from a profile that sleeps 1-7 am local time: many
+    events, but a human day (unlike bots, which run round the clock).
+    """
+    shown = np.bincount(user, weights=shown_per_session, minlength=users.n)
+    active = shown[(shown > 0) & ~users.is_bot & ~users.is_heavy]
+    median = float(np.median(active)) if active.size else MEAN_SESSION_LENGTH
+    heavy = np.flatnonzero(users.is_heavy)
+    spread = 0.85 + 0.3 * np.arange(heavy.size) / max(1, heavy.size - 1)
+    sessions = cfg.heavy_user_multiplier * median / MEAN_SESSION_LENGTH * spread
+    per_user = np.maximum(1, np.round(sessions))
+    hu = np.repeat(heavy, per_user.astype(np.int64))
+    start = rhythmic_times(rng, hu.size, cfg.start_ms, cfg.days, users.utc_offset_ms[hu], SLEEPING)
+    length = np.minimum(rng.geometric(1.0 / MEAN_SESSION_LENGTH, size=hu.size), 40)
+    own = rng.random(hu.size) < 0.85
+    client = np.where(own, users.primary_client[hu], rng.integers(0, 3, size=hu.size))
+    return hu, start, length, client
+
+
+def sparse_days(
+    cfg: GenConfig, users: Users, user: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Day of each session when users are active on only a few days (--sparse-activity).
+
+    Each user gets k active days, k = 1 + floor(2 x Lomax(1.3)): 80% of users have 1-5,
+    a long tail more. The days are a hash of (user, j), spread over the whole window;
+    each session picks one of its user's k days. Heavy humans are active most days.
+    """
+    k = 1 + np.floor(2.0 * rng.pareto(1.3, size=users.n)).astype(np.int64)
+    k = np.where(users.is_heavy, np.maximum(k, (0.8 * cfg.days)), k)
+    k = np.clip(k, 1, cfg.days).astype(np.int64)
+    j = (rng.random(user.size) * k[user]).astype(np.int64)
+    key = scramble_ids(user.astype(np.int64) * (cfg.days + 1) + j, salt=cfg.seed + 17)
+    return (key % np.uint64(cfg.days)).astype(np.int64)
 
 
 def _impression_slots(

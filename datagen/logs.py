@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from datagen.config import CLIENTS, GenConfig
 from datagen.entities import Tweets, Users
 from datagen.events import Sessions
+from datagen.idformat import format_ids
 from datagen.textcols import format_ts, random_text
 
 LEVELS = ("DEBUG", "INFO", "WARN", "ERROR")
@@ -106,6 +107,13 @@ def _numbers(values: np.ndarray) -> pa.Array:
     return pa.array(values, mask=values < 0).cast(pa.string())
 
 
+def _user_ids(cfg: GenConfig, values: np.ndarray) -> pa.Array:
+    """`user=` values in the run's id format, null where the line has no user."""
+    if cfg.id_format == "int":
+        return _numbers(values)
+    return format_ids(values, cfg.id_format, cfg.seed, values < 0)
+
+
 def make_app_logs(
     cfg: GenConfig, users: Users, tweets: Tweets, sessions: Sessions, rng: np.random.Generator
 ) -> tuple[pa.Table, int]:
@@ -136,7 +144,7 @@ def make_app_logs(
     tokens = [
         _texts(rec["level"], LEVELS),
         _texts(rec["action"], ACTIONS),
-        _kv("user", _numbers(rec["user"])),
+        _kv("user", _user_ids(cfg, rec["user"])),
         _kv("tweets", _numbers(rec["tweets"])),
         _replace_rows(_kv("latency_ms", latency), cut_rows, stub),
         _replace_rows(_kv("status", _numbers(rec["status"])), cut_rows, None),

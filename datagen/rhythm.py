@@ -27,12 +27,17 @@ def weekday_of(day_ms: int) -> int:
     return int((day_ms // DAY_MS + 3) % 7)
 
 
+# Heavy human users (--heavy-user-share) sleep: nothing from 1 am to 7 am local time.
+SLEEPING = np.where((np.arange(24) >= 1) & (np.arange(24) < 7), 0.0, HOURLY)
+
+
 def rhythmic_times(
     rng: np.random.Generator,
     n: int,
     first_ms: int,
     n_days: int,
     utc_offset_ms: np.ndarray,
+    hourly: np.ndarray = HOURLY,
 ) -> np.ndarray:
     """`n` epoch-ms times in [first_ms, first_ms + n_days days), shaped by HOURLY/WEEKDAY.
 
@@ -42,7 +47,20 @@ def rhythmic_times(
     first_weekday = weekday_of(first_ms)
     day_weights = WEEKDAY[(first_weekday + np.arange(n_days)) % 7]
     day = rng.choice(n_days, size=n, p=day_weights / day_weights.sum())
-    hour = rng.choice(24, size=n, p=HOURLY / HOURLY.sum())
+    return times_on_days(rng, day, first_ms, n_days, utc_offset_ms, hourly)
+
+
+def times_on_days(
+    rng: np.random.Generator,
+    day: np.ndarray,
+    first_ms: int,
+    n_days: int,
+    utc_offset_ms: np.ndarray,
+    hourly: np.ndarray = HOURLY,
+) -> np.ndarray:
+    """Times on given days of the window (0-based), at local hours drawn from `hourly`."""
+    n = day.size
+    hour = rng.choice(24, size=n, p=hourly / hourly.sum())
     within = rng.integers(0, HOUR_MS, size=n)
     t = first_ms + day * DAY_MS + hour * HOUR_MS + within - utc_offset_ms
     end_ms = first_ms + n_days * DAY_MS

@@ -65,17 +65,22 @@ _HEX_PAIRS = np.frombuffer(
 )
 
 
-def hex_ids(values: np.ndarray, width: int = 12) -> pa.StringArray:
-    """Lower-case, zero-padded hex of non-negative integers (`width` nibbles, even).
+def hex_matrix(values: np.ndarray, width: int = 12) -> np.ndarray:
+    """(n, width) ASCII bytes: lower-case, zero-padded hex of non-negative integers.
 
-    One table look-up per byte writes two characters at once.
+    `width` is in nibbles and even; one table look-up per byte writes two characters.
     """
     values = np.asarray(values, dtype=np.uint64)
     pairs = np.empty((values.size, width // 2), dtype=np.uint16)
     for k in range(width // 2 - 1, -1, -1):
         pairs[:, k] = _HEX_PAIRS.take((values & np.uint64(255)).astype(np.intp))
         values = values >> np.uint64(8)
-    return fixed_width_strings(pairs.view(np.uint8))
+    return pairs.view(np.uint8)
+
+
+def hex_ids(values: np.ndarray, width: int = 12) -> pa.StringArray:
+    """Lower-case, zero-padded hex of non-negative integers (`width` nibbles, even)."""
+    return fixed_width_strings(hex_matrix(values, width))
 
 
 def random_text(rng: np.random.Generator, n: int, width: int, alphabet: bytes) -> pa.StringArray:
