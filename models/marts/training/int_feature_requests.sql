@@ -125,7 +125,8 @@ impression_requests as (
 ),
 
 -- Each user's first engagement with each tweet (any time: it also tells
--- whether a sampled tweet was engaged with by T + horizon).
+-- whether a sampled tweet was engaged with by T + horizon). Empty, and no
+-- sort, when sampling is off (an impression log).
 first_engagements as (
     select
         event_id,
@@ -135,16 +136,18 @@ first_engagements as (
         event_at
     from (
         select
-            event_id,
-            user_id,
-            tweet_id,
-            author_id,
-            event_at,
+            clean_events.event_id,
+            clean_events.user_id,
+            clean_events.tweet_id,
+            clean_events.author_id,
+            clean_events.event_at,
             row_number() over (
-                partition by user_id, tweet_id order by event_at, event_id
+                partition by clean_events.user_id, clean_events.tweet_id
+                order by clean_events.event_at, clean_events.event_id
             ) as engagement_number
         from clean_events
-        where is_engagement
+        cross join sampling
+        where clean_events.is_engagement and sampling.is_on
     ) as numbered
     where engagement_number = 1
 ),
