@@ -92,26 +92,98 @@ affinity as (
 
 -- Daily user features: the last day completed before T's day, so nothing of
 -- T's own day (not even the part before T) is used.
-with_user_daily as (
+daily_lookups as (
     select
-        request_tweets.request_id,
-        {%- for stem in stems %}
-            {%- for days in [1, 7, 28] %}
-                coalesce(user_daily.{{ stem }}_{{ days }}d, 0) as f_user_{{ stem }}_{{ days }}d,
-            {%- endfor %}
-            coalesce(user_daily.prev_day_{{ stem }}, 0) as f_user_prev_day_{{ stem }},
-        {%- endfor %}
-        user_daily.ctr_7d as f_user_ctr_7d,
-        user_daily.ctr_28d as f_user_ctr_28d,
-        user_daily.days_since_last_activity as f_user_days_since_last_activity,
-        coalesce(user_daily.engagement_trend_7d, 0) as f_user_engagement_trend_7d,
-        user_daily.engagement_trend_ratio_7d as f_user_engagement_trend_ratio_7d
+        request_id,
+        user_id,
+        cast({{ ml_dateadd('day', '-1', 'cast(request_at as date)') }} as date) as lookup_date
     from request_tweets
+),
+
+daily_hits as (
+    select
+        daily_lookups.request_id,
+        daily_lookups.user_id,
+        daily_lookups.lookup_date,
+        user_daily.activity_date,
+        {%- for stem in stems %}
+            {%- for days in ml_daily_windows() %}
+                user_daily.{{ stem }}_{{ days }}d,
+            {%- endfor %}
+            user_daily.{{ stem }}_1d,
+            user_daily.prev_day_{{ stem }},
+        {%- endfor %}
+        user_daily.ctr_7d,
+        user_daily.ctr_28d,
+        user_daily.days_since_last_activity,
+        user_daily.engagement_trend_7d,
+        user_daily.engagement_trend_ratio_7d
+    from daily_lookups
     left join user_daily
         on
-            request_tweets.user_id = user_daily.user_id
-            and user_daily.activity_date
-            = cast({{ ml_dateadd('day', '-1', 'cast(request_tweets.request_at as date)') }} as date)
+            daily_lookups.user_id = user_daily.user_id
+            and daily_lookups.lookup_date = user_daily.activity_date
+),
+
+-- feat_user_daily has rows only up to 28 days (its widest window) after an
+-- active day. A day without a row has every trailing count 0 and no rate;
+-- its days since the last activity go on from the user's last earlier row
+-- (none before the first activity: NULL). Only these misses take the as-of
+-- lookup; the common case is the equality join above. (The as-of macro reads
+-- this CTE and the next, which sqlfluff cannot see: hence the noqa.)
+daily_misses as (  -- noqa: ST03
+    select
+        request_id,
+        user_id,
+        lookup_date
+    from daily_hits
+    where activity_date is null
+),
+
+user_last_activity as (  -- noqa: ST03
+    select
+        user_id,
+        activity_date as last_row_date,
+        days_since_last_activity as last_row_days_since
+    from user_daily
+),
+
+daily_miss_last_rows as (
+    select
+        asof_rows.request_id,
+        asof_rows.lookup_date,
+        asof_rows.last_row_date,
+        asof_rows.last_row_days_since
+    from {{ ml_asof_previous(
+        'daily_misses', ['request_id', 'user_id', 'lookup_date'],
+        'user_last_activity', 'user_id', 'lookup_date', 'last_row_date',
+        ['last_row_date', 'last_row_days_since'], 'request_id',
+    ) }} as asof_rows
+),
+
+with_user_daily as (
+    select
+        daily_hits.request_id,
+        {%- for stem in stems %}
+            {%- for days in [1] + ml_daily_windows() %}
+                coalesce(daily_hits.{{ stem }}_{{ days }}d, 0) as f_user_{{ stem }}_{{ days }}d,
+            {%- endfor %}
+            coalesce(daily_hits.prev_day_{{ stem }}, 0) as f_user_prev_day_{{ stem }},
+        {%- endfor %}
+        daily_hits.ctr_7d as f_user_ctr_7d,
+        daily_hits.ctr_28d as f_user_ctr_28d,
+        coalesce(
+            daily_hits.days_since_last_activity,
+            daily_miss_last_rows.last_row_days_since
+            + {{ ml_datediff(
+                'daily_miss_last_rows.last_row_date', 'daily_miss_last_rows.lookup_date', 'day',
+            ) }}
+        ) as f_user_days_since_last_activity,
+        coalesce(daily_hits.engagement_trend_7d, 0) as f_user_engagement_trend_7d,
+        daily_hits.engagement_trend_ratio_7d as f_user_engagement_trend_ratio_7d
+    from daily_hits
+    left join daily_miss_last_rows
+        on daily_hits.request_id = daily_miss_last_rows.request_id
 ),
 
 joined as (
