@@ -69,17 +69,16 @@ request_tweets as (
 
 -- The decayed user-author affinity depends on T itself, so it is a join of
 -- each request to the user's earlier engagements with the author's tweets.
-affinity as (
+-- Summed in log space (macro ml_log2_sum_exp2, anchored on the request's
+-- youngest engagement), so it never underflows to 0 over a long history.
+request_engagements as (
     select
         request_tweets.request_id,
-        -- Rounded so the unordered parallel sum is bit-identical between builds.
-        round(
-            sum(
-                {{ ml_engagement_weight('events.event_type') }}
-                * {{ ml_decay_factor('events.event_at', 'request_tweets.request_at') }}
-            ),
-            9
-        ) as user_author_affinity
+        {{ ml_engagement_weight('events.event_type') }} as weight,
+        {{ ml_log2_decay('events.event_at', 'request_tweets.request_at') }} as log2_decay,
+        max({{ ml_log2_decay('events.event_at', 'request_tweets.request_at') }}) over (
+            partition by request_tweets.request_id
+        ) as log2_decay_anchor
     from request_tweets
     inner join events
         on
@@ -87,7 +86,19 @@ affinity as (
             and request_tweets.author_id = events.author_id
             and request_tweets.request_at > events.event_at
     where events.is_engagement
-    group by request_tweets.request_id
+),
+
+affinity as (
+    select
+        request_id,
+        -- Rounded (in log space: a relative precision of 6e-10) so the
+        -- unordered parallel sum is bit-identical between builds.
+        power(
+            cast(2 as double),
+            round({{ ml_log2_sum_exp2('log2_decay', 'log2_decay_anchor', 'weight') }}, 9)
+        ) as user_author_affinity
+    from request_engagements
+    group by request_id
 ),
 
 -- Daily user features: the last day completed before T's day, so nothing of
