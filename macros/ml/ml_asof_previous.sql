@@ -12,44 +12,51 @@
 
 {#- DuckDB's ASOF JOIN finds the latest match without ranking every earlier row. -#}
 {% macro duckdb__ml_asof_previous(left, left_columns, right, key, left_at, right_at, columns, left_id) -%}
-    (select
-        {%- for column in left_columns %}
-            {{ left }}.{{ column }},
-        {%- endfor %}
-        {%- for column in columns %}
-            {{ right }}.{{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    from {{ left }}
-    asof left join {{ right }}
-        on
-            {{ left }}.{{ key }} = {{ right }}.{{ key }}
-            and {{ left }}.{{ left_at }} > {{ right }}.{{ right_at }})
+    {%- set selected = [] -%}
+    {%- for column in left_columns -%}
+        {%- do selected.append(left ~ '.' ~ column) -%}
+    {%- endfor -%}
+    {%- for column in columns -%}
+        {%- do selected.append(right ~ '.' ~ column) -%}
+    {%- endfor -%}
+    (
+        select {{ selected | join(', ') }}
+        from {{ left }}
+        asof left join {{ right }}
+            on
+                {{ left }}.{{ key }} = {{ right }}.{{ key }}
+                and {{ left }}.{{ left_at }} > {{ right }}.{{ right_at }}
+    )
 {%- endmacro %}
 
 {#- Portable (standard SQL, e.g. Spark): join every earlier row and keep the
     latest per left row. -#}
 {% macro default__ml_asof_previous(left, left_columns, right, key, left_at, right_at, columns, left_id) -%}
-    (select
-        {%- for column in left_columns + columns %}
-            ranked.{{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    from (
-        select
-            {%- for column in left_columns %}
-                {{ left }}.{{ column }},
-            {%- endfor %}
-            {%- for column in columns %}
-                {{ right }}.{{ column }},
-            {%- endfor %}
-            row_number() over (
-                partition by {{ left }}.{{ left_id }}
-                order by {{ right }}.{{ right_at }} desc
-            ) as asof_rank
-        from {{ left }}
-        left join {{ right }}
-            on
-                {{ left }}.{{ key }} = {{ right }}.{{ key }}
-                and {{ left }}.{{ left_at }} > {{ right }}.{{ right_at }}
-    ) as ranked
-    where ranked.asof_rank = 1)
+    {%- set selected = [] -%}
+    {%- set ranked_columns = [] -%}
+    {%- for column in left_columns -%}
+        {%- do selected.append(left ~ '.' ~ column) -%}
+        {%- do ranked_columns.append('ranked.' ~ column) -%}
+    {%- endfor -%}
+    {%- for column in columns -%}
+        {%- do selected.append(right ~ '.' ~ column) -%}
+        {%- do ranked_columns.append('ranked.' ~ column) -%}
+    {%- endfor -%}
+    (
+        select {{ ranked_columns | join(', ') }}
+        from (
+            select
+                {{ selected | join(', ') }},
+                row_number() over (
+                    partition by {{ left }}.{{ left_id }}
+                    order by {{ right }}.{{ right_at }} desc
+                ) as asof_rank
+            from {{ left }}
+            left join {{ right }}
+                on
+                    {{ left }}.{{ key }} = {{ right }}.{{ key }}
+                    and {{ left }}.{{ left_at }} > {{ right }}.{{ right_at }}
+        ) as ranked
+        where ranked.asof_rank = 1
+    )
 {%- endmacro %}
