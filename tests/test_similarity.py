@@ -40,7 +40,8 @@ class SimilaritySpec:
     min_cooccurrence: int
     neighbours_k: int
     label_horizon_hours: int
-    test_days: int
+    test_days: int | None  # None: derived from the data (int_ml_time_windows)
+    eval_window_share: float
 
 
 def spec_from_project() -> SimilaritySpec:
@@ -52,8 +53,44 @@ def spec_from_project() -> SimilaritySpec:
         min_cooccurrence=int(dbt_vars["min_cooccurrence"]),
         neighbours_k=int(dbt_vars["neighbours_k"]),
         label_horizon_hours=int(dbt_vars["label_horizon_hours"]),
-        test_days=int(dbt_vars["test_days"]),
+        test_days=_days_or_auto(dbt_vars["test_days"]),
+        eval_window_share=float(dbt_vars["eval_window_share"]),
     )
+
+
+def _days_or_auto(value: object) -> int | None:
+    return None if value is None or value == "auto" else int(value)
+
+
+def derived_test_days(
+    con: duckdb.DuckDBPyConnection, label_cutoff: datetime, share: float
+) -> int:
+    """The test window length int_ml_time_windows derives, recomputed here: the
+    whole days back from the cutoff's day whose labelled (human, at or before the
+    cutoff) impressions come closest to `share` of all of them, ties to fewer
+    days, at least 1, leaving two days with impressions before it."""
+    rows = con.execute(
+        """
+        select date_diff('day', cast(event_at as date), cast(? as date)) as day_offset,
+               count(*) as n
+        from marts.fct_engagements
+        where event_type = 'impression' and not is_bot_user and event_at <= ?
+        group by 1 order by 1
+        """,
+        [label_cutoff, label_cutoff],
+    ).fetchall()
+    total = sum(n for _, n in rows)
+    span = rows[-1][0] + 1 if rows else 0
+    best: tuple[float, int] | None = None
+    cumulative = 0
+    for offset, n in rows:
+        cumulative += n
+        days = offset + 1
+        if days > span - 2:
+            break
+        candidate = (abs(cumulative / total - share), days)
+        best = candidate if best is None or candidate < best else best
+    return best[1] if best else 1
 
 
 # (tweet_id, neighbour_tweet_id) -> (n_tweet, n_neighbour, co_users, cosine, jaccard)
@@ -65,9 +102,10 @@ def as_of_times(con: duckdb.DuckDBPyConnection, spec: SimilaritySpec) -> dict[st
     last_event = con.execute("select max(event_at) from marts.fct_engagements").fetchone()[0]
     label_cutoff = last_event - timedelta(hours=spec.label_horizon_hours)
     day_start = datetime(label_cutoff.year, label_cutoff.month, label_cutoff.day)
+    test_days = spec.test_days or derived_test_days(con, label_cutoff, spec.eval_window_share)
     return {
         "serving": last_event + timedelta(microseconds=1),
-        "backtest": day_start - timedelta(days=spec.test_days - 1),
+        "backtest": day_start - timedelta(days=test_days - 1),
     }
 
 

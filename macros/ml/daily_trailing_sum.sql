@@ -5,10 +5,12 @@
     `partition_by` ordered by `order_by`. NULLs count as 0 and an empty frame
     (the first rows of a partition) sums to 0, so the result is never NULL.
 
-    ROWS frames: on a dense daily table (one row per key per day, no gaps,
-    which int_user_activity_daily's unique and contiguous_dates tests
-    guarantee) "6 .. 0 rows before" is exactly "the 7 days ending today", the
-    same rows a RANGE frame over the day would read, at a fraction of the cost.
+    ROWS frames: on a daily table that is dense within runs of days (one row
+    per key per day, no gaps within a run: int_user_activity_daily's unique
+    and contiguous_dates tests) and whose runs end with as many zero days as
+    the widest frame reaches back (ml_daily_calendar_tail_days), "6 .. 0 rows
+    before" is exactly "the 7 days ending today": the same sums a RANGE frame
+    over the day would give, at a fraction of the cost.
 
     `frame_columns` lists every column the caller sums over this same frame
     (`column` among them). It does not change the result; it lets an engine

@@ -2,8 +2,11 @@
     Fails with each `partition_by` group whose dates in `column_name` are not one
     row per day without gaps (a dense calendar): the group's row count must equal
     the days between its first and last date, inclusive, and no date may repeat.
+    With `start_column` (a column constant within the group, e.g. a run's first
+    day), the group's first date must also equal it, so losing a group's first
+    row fails too.
 -#}
-{% test contiguous_dates(model, column_name, partition_by) %}
+{% test contiguous_dates(model, column_name, partition_by, start_column=none) %}
 with
 
 spans as (
@@ -11,7 +14,12 @@ spans as (
         {{ partition_by }},
         count(*) as row_count,
         count(distinct {{ column_name }}) as distinct_days,
-        date_diff('day', min({{ column_name }}), max({{ column_name }})) + 1 as expected_days
+        date_diff('day', min({{ column_name }}), max({{ column_name }})) + 1 as expected_days,
+        {%- if start_column %}
+            min({{ column_name }}) <> min({{ start_column }}) as starts_late
+        {%- else %}
+            false as starts_late
+        {%- endif %}
     from {{ model }}
     group by {{ partition_by }}
 ),
@@ -19,7 +27,7 @@ spans as (
 failures as (
     select *
     from spans
-    where row_count != expected_days or distinct_days != row_count
+    where row_count != expected_days or distinct_days != row_count or starts_late
 )
 
 select * from failures

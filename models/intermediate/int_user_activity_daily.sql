@@ -1,9 +1,14 @@
 {#-
-    A dense calendar: every non-bot user has a row for every day from the
-    earlier of their signup day and first activity day (but not before the
-    first day of data) to the last day of data, so a quiet day is a row of
-    zeros rather than a missing row.
+    A calendar that grows with activity, not with users x days: every non-bot
+    user has a row for each day from an active day to tail_days after it
+    (capped at the last day of data), a quiet day as a row of zeros. Those
+    days form contiguous runs per user (run_start_date), each starting on an
+    active day and ending with tail_days quiet days (or at the last day of
+    data). A day outside every run is a day on which each trailing count of
+    feat_user_daily is 0; int_point_in_time_features reads such a day as
+    zeros, its days since the last activity counted on from the last row.
 -#}
+{%- set tail_days = ml_daily_calendar_tail_days() %}
 
 with
 
@@ -52,41 +57,63 @@ calendar as (
 ),
 
 human_users as (
-    select users.*
+    select users.user_id
     from users
     inner join bot_flags
         on users.user_id = bot_flags.user_id
     where not bot_flags.is_bot
 ),
 
-first_activity as (
+active_days as (
+    select
+        daily_counts.user_id,
+        daily_counts.activity_date,
+        lag(daily_counts.activity_date) over (
+            partition by daily_counts.user_id order by daily_counts.activity_date
+        ) as previous_active_date
+    from daily_counts
+    inner join human_users
+        on daily_counts.user_id = human_users.user_id
+),
+
+-- An active day opens a new run when the previous run's tail (tail_days
+-- days after the previous active day) ends before the day before it.
+run_starts as (
     select
         user_id,
-        min(activity_date) as first_active_day
-    from daily_counts
-    group by user_id
+        activity_date,
+        max(
+            case
+                when
+                    previous_active_date is null
+                    or activity_date
+                    > {{ ml_dateadd('day', tail_days + 1, 'previous_active_date') }}
+                    then activity_date
+            end
+        ) over (
+            partition by user_id order by activity_date
+            rows between unbounded preceding and current row
+        ) as run_start_date
+    from active_days
 ),
 
 user_spans as (
     select
-        human_users.user_id,
-        greatest(
-            least(
-                cast(human_users.signup_at as date),
-                coalesce(first_activity.first_active_day, cast(human_users.signup_at as date))
-            ),
-            data_range.first_day
-        ) as start_day,
-        data_range.last_day as end_day
-    from human_users
+        run_starts.user_id,
+        run_starts.run_start_date as start_day,
+        least(
+            cast({{ ml_dateadd('day', tail_days, 'max(run_starts.activity_date)') }} as date),
+            max(data_range.last_day)
+        ) as end_day
+    from run_starts
     cross join data_range
-    left join first_activity
-        on human_users.user_id = first_activity.user_id
+    group by run_starts.user_id, run_starts.run_start_date
 ),
 
 user_days as (
     select
         user_spans.user_id,
+        user_spans.start_day as run_start_date,
         calendar.day as activity_date
     from user_spans
     inner join calendar
@@ -106,6 +133,7 @@ final as (
     select
         user_days.user_id,
         user_days.activity_date,
+        user_days.run_start_date,
         coalesce(daily_counts.event_count, 0) as event_count,
         {%- for _, column_name in event_type_columns() %}
             coalesce(daily_counts.{{ column_name }}, 0) as {{ column_name }},

@@ -13,13 +13,15 @@ flagged as (
     from daily
 ),
 
--- The calendar is dense (int_user_activity_daily's unique and
--- contiguous_dates tests), so 7 rows are exactly the 7 days ending today;
+-- The calendar is dense within a run (int_user_activity_daily's unique and
+-- contiguous_dates tests) and a run ends with 28 quiet days, so 7 rows are
+-- exactly the 7 days ending today, also across a gap between runs;
 -- daily_trailing_sum lets the engine share one aggregate between the two sums.
 final as (
     select
         user_id,
         activity_date,
+        run_start_date,
         event_count,
         {%- for _, column_name in event_type_columns() %}
             {{ column_name }},

@@ -44,6 +44,38 @@ serving as (
     where scope = 'serving'
 ),
 
+-- The engagements before the as-of time, each with the log2 of its decay
+-- factor and the largest of these in its pair (the pair's last engagement):
+-- the anchor of the log-sum-exp in engaged_pairs.
+decayed_engagements as (
+    select
+        actions.user_id,
+        actions.author_id,
+        {{ ml_engagement_weight('actions.event_type') }} as weight,
+        {{ ml_log2_decay('actions.event_at', 'serving.as_of_at') }} as log2_decay,
+        max({{ ml_log2_decay('actions.event_at', 'serving.as_of_at') }}) over (
+            partition by actions.user_id, actions.author_id
+        ) as log2_decay_anchor
+    from actions
+    cross join serving
+    where
+        actions.event_at < serving.as_of_at
+        and actions.is_engagement
+),
+
+pair_affinities as (
+    select
+        user_id,
+        author_id,
+        -- Rounded: a parallel double sum has no fixed order, and its last bit must
+        -- not change between builds of the same data (determinism rule). In log
+        -- space 9 decimals are a relative precision of 6e-10 at any magnitude.
+        round({{ ml_log2_sum_exp2('log2_decay', 'log2_decay_anchor', 'weight') }}, 9)
+            as log2_decayed_affinity
+    from decayed_engagements
+    group by user_id, author_id
+),
+
 engaged_pairs as (
     select
         actions.user_id,
@@ -52,19 +84,6 @@ engaged_pairs as (
         {%- for t in ml_event_types() if t['event_type'] != 'impression' %}
             count(case when actions.event_type = '{{ t["event_type"] }}' then 1 end) as {{ t['stem'] }},
         {%- endfor %}
-        -- Rounded: a parallel double sum has no fixed order, and its last bit must
-        -- not change between builds of the same data (determinism rule).
-        round(
-            sum(
-                case
-                    when actions.is_engagement
-                        then {{ ml_engagement_weight('actions.event_type') }}
-                            * {{ ml_decay_factor('actions.event_at', 'serving.as_of_at') }}
-                    else 0
-                end
-            ),
-            9
-        ) as decayed_affinity,
         max(case when actions.is_engagement then actions.event_at end) as last_engagement_at
     from actions
     cross join serving
@@ -111,7 +130,9 @@ final as (
         {%- for t in ml_event_types() if t['event_type'] != 'impression' %}
             cast(engaged_pairs.{{ t['stem'] }} as bigint) as {{ t['stem'] }},
         {%- endfor %}
-        cast(engaged_pairs.decayed_affinity as double) as decayed_affinity,
+        cast(pair_affinities.log2_decayed_affinity as double) as log2_decayed_affinity,
+        cast(power(cast(2 as double), pair_affinities.log2_decayed_affinity) as double)
+            as decayed_affinity,
         engaged_pairs.last_engagement_at,
         exists(
             select 1
@@ -122,6 +143,10 @@ final as (
         ) as follows_author
     from engaged_pairs
     cross join serving
+    inner join pair_affinities
+        on
+            engaged_pairs.user_id = pair_affinities.user_id
+            and engaged_pairs.author_id = pair_affinities.author_id
     left join pair_impressions
         on
             engaged_pairs.user_id = pair_impressions.user_id

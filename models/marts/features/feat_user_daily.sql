@@ -1,11 +1,13 @@
 {%- set stems = ml_count_stems() -%}
-{%- set windows = [7, 28] -%}
+{%- set windows = ml_daily_windows() -%}
 
 with
 
--- Already dense (one row per non-bot user per day, zeros on quiet days, up
--- to the last day of data), so a later point-in-time lookup of "yesterday"
--- always finds a row, even for a user who has been quiet for weeks.
+-- One row per non-bot user per day of an activity run: from an active day to
+-- 28 days after it (the widest window; capped at the last day of data), zeros
+-- on quiet days. A day outside every run has every trailing count 0; the
+-- point-in-time lookup (int_point_in_time_features) reads it as zeros and
+-- counts the days since the last activity on from the user's last row.
 activity as (
     select * from {{ ref('int_user_activity_daily') }}
 ),
@@ -22,10 +24,12 @@ daily as (
     from activity
 ),
 
--- One window pass. The calendar is dense (int_user_activity_daily's unique
--- and contiguous_dates tests), so "the w days ending today" is the last w
--- rows, "the day before" is the previous row and days -13 .. -7 are rows
--- 13 .. 7 back: ROWS frames and lags equal the RANGE frames over the day they
+-- One window pass. Within a run the calendar is dense (int_user_activity_daily's
+-- unique and contiguous_dates tests per run), and a run ends with 28 quiet
+-- days, so a frame reaching back across a gap into the previous run reads
+-- only that run's zero tail: "the w days ending today" is the last w rows,
+-- "the day before" is the previous row and days -13 .. -7 are rows 13 .. 7
+-- back. ROWS frames and lags equal the RANGE frames over the day they
 -- replace, and daily_trailing_sum lets the engine share one aggregate
 -- between the stems of a frame. An empty frame (a user's first days) is 0.
 rolling as (

@@ -29,43 +29,63 @@ neighbours as (
 ),
 
 -- Each engagement weighted by its type and decayed by its age at the scope's
--- as-of time; only events strictly before the as-of time.
+-- as-of time; only events strictly before the as-of time. Everything below
+-- is in log2 space (macro ml_log2_sum_exp2): over a long history the decay
+-- factors underflow, and scores would tie at 0 and rank by tweet id.
 weighted_engagements as (
     select
         scopes.scope,
         engagements.user_id,
         engagements.tweet_id,
-        {{ ml_engagement_weight('engagements.event_type') }}
-        * {{ ml_decay_factor('engagements.event_at', 'scopes.as_of_at') }} as decayed_weight
+        {{ ml_engagement_weight('engagements.event_type') }} as weight,
+        {{ ml_log2_decay('engagements.event_at', 'scopes.as_of_at') }} as log2_decay,
+        max({{ ml_log2_decay('engagements.event_at', 'scopes.as_of_at') }}) over (
+            partition by scopes.scope, engagements.user_id, engagements.tweet_id
+        ) as log2_decay_anchor
     from engagements
     inner join scopes
         on engagements.event_at < scopes.as_of_at
 ),
 
 -- One row per tweet the user engaged with: these are also the tweets that
--- can never be the user's candidates.
+-- can never be the user's candidates. log2_affinity = log2(sum of weight *
+-- decay factor).
 affinities as (
     select
         scope,
         user_id,
         tweet_id,
-        sum(decayed_weight) as affinity
+        {{ ml_log2_sum_exp2('log2_decay', 'log2_decay_anchor', 'weight') }} as log2_affinity
     from weighted_engagements
     group by scope, user_id, tweet_id
 ),
 
-propagated as (
+-- log2(affinity * cosine) of each path from an engaged tweet to a neighbour,
+-- and the largest such term per (user, neighbour): the log-sum-exp anchor.
+propagation_terms as (
     select
         affinities.scope,
         affinities.user_id,
         neighbours.neighbour_tweet_id as tweet_id,
-        sum(affinities.affinity * neighbours.cosine) as raw_score
+        affinities.log2_affinity + log2(neighbours.cosine) as log2_term,
+        max(affinities.log2_affinity + log2(neighbours.cosine)) over (
+            partition by affinities.scope, affinities.user_id, neighbours.neighbour_tweet_id
+        ) as log2_anchor
     from affinities
     inner join neighbours
         on
             affinities.scope = neighbours.scope
             and affinities.tweet_id = neighbours.tweet_id
-    group by affinities.scope, affinities.user_id, neighbours.neighbour_tweet_id
+),
+
+propagated as (
+    select
+        scope,
+        user_id,
+        tweet_id,
+        {{ ml_log2_sum_exp2('log2_term', 'log2_anchor') }} as log2_raw_score
+    from propagation_terms
+    group by scope, user_id, tweet_id
 ),
 
 not_yet_engaged as (
@@ -73,8 +93,9 @@ not_yet_engaged as (
         propagated.scope,
         propagated.user_id,
         propagated.tweet_id,
-        -- Rounded so the parallel sum's last-bit noise cannot reorder ties.
-        round(propagated.raw_score, 10) as candidate_score
+        -- Rounded so the parallel sum's last-bit noise cannot reorder ties (in
+        -- log space 9 decimals are a relative precision of 6e-10 at any age).
+        round(propagated.log2_raw_score, 9) as log2_candidate_score
     from propagated
     left join affinities
         on
@@ -89,10 +110,10 @@ ranked as (
         scope,
         user_id,
         tweet_id,
-        candidate_score,
+        log2_candidate_score,
         row_number() over (
             partition by scope, user_id
-            order by candidate_score desc, tweet_id asc
+            order by log2_candidate_score desc, tweet_id asc
         ) as candidate_rank
     from not_yet_engaged
 ),
@@ -102,7 +123,8 @@ final as (
         cast(scope as varchar) as scope,
         cast(user_id as bigint) as user_id,
         cast(tweet_id as bigint) as tweet_id,
-        cast(candidate_score as double) as candidate_score,
+        cast(power(cast(2 as double), log2_candidate_score) as double) as candidate_score,
+        cast(log2_candidate_score as double) as log2_candidate_score,
         cast(candidate_rank as bigint) as candidate_rank
     from ranked
     where candidate_rank <= {{ var('candidates_per_user') }}

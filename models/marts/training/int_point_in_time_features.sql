@@ -69,17 +69,16 @@ request_tweets as (
 
 -- The decayed user-author affinity depends on T itself, so it is a join of
 -- each request to the user's earlier engagements with the author's tweets.
-affinity as (
+-- Summed in log space (macro ml_log2_sum_exp2, anchored on the request's
+-- youngest engagement), so it never underflows to 0 over a long history.
+request_engagements as (
     select
         request_tweets.request_id,
-        -- Rounded so the unordered parallel sum is bit-identical between builds.
-        round(
-            sum(
-                {{ ml_engagement_weight('events.event_type') }}
-                * {{ ml_decay_factor('events.event_at', 'request_tweets.request_at') }}
-            ),
-            9
-        ) as user_author_affinity
+        {{ ml_engagement_weight('events.event_type') }} as weight,
+        {{ ml_log2_decay('events.event_at', 'request_tweets.request_at') }} as log2_decay,
+        max({{ ml_log2_decay('events.event_at', 'request_tweets.request_at') }}) over (
+            partition by request_tweets.request_id
+        ) as log2_decay_anchor
     from request_tweets
     inner join events
         on
@@ -87,31 +86,115 @@ affinity as (
             and request_tweets.author_id = events.author_id
             and request_tweets.request_at > events.event_at
     where events.is_engagement
-    group by request_tweets.request_id
+),
+
+affinity as (
+    select
+        request_id,
+        -- Rounded (in log space: a relative precision of 6e-10) so the
+        -- unordered parallel sum is bit-identical between builds.
+        power(
+            cast(2 as double),
+            round({{ ml_log2_sum_exp2('log2_decay', 'log2_decay_anchor', 'weight') }}, 9)
+        ) as user_author_affinity
+    from request_engagements
+    group by request_id
 ),
 
 -- Daily user features: the last day completed before T's day, so nothing of
 -- T's own day (not even the part before T) is used.
-with_user_daily as (
+daily_lookups as (
     select
-        request_tweets.request_id,
-        {%- for stem in stems %}
-            {%- for days in [1, 7, 28] %}
-                coalesce(user_daily.{{ stem }}_{{ days }}d, 0) as f_user_{{ stem }}_{{ days }}d,
-            {%- endfor %}
-            coalesce(user_daily.prev_day_{{ stem }}, 0) as f_user_prev_day_{{ stem }},
-        {%- endfor %}
-        user_daily.ctr_7d as f_user_ctr_7d,
-        user_daily.ctr_28d as f_user_ctr_28d,
-        user_daily.days_since_last_activity as f_user_days_since_last_activity,
-        coalesce(user_daily.engagement_trend_7d, 0) as f_user_engagement_trend_7d,
-        user_daily.engagement_trend_ratio_7d as f_user_engagement_trend_ratio_7d
+        request_id,
+        user_id,
+        cast({{ ml_dateadd('day', '-1', 'cast(request_at as date)') }} as date) as lookup_date
     from request_tweets
+),
+
+daily_hits as (
+    select
+        daily_lookups.request_id,
+        daily_lookups.user_id,
+        daily_lookups.lookup_date,
+        user_daily.activity_date,
+        {%- for stem in stems %}
+            {%- for days in ml_daily_windows() %}
+                user_daily.{{ stem }}_{{ days }}d,
+            {%- endfor %}
+            user_daily.{{ stem }}_1d,
+            user_daily.prev_day_{{ stem }},
+        {%- endfor %}
+        user_daily.ctr_7d,
+        user_daily.ctr_28d,
+        user_daily.days_since_last_activity,
+        user_daily.engagement_trend_7d,
+        user_daily.engagement_trend_ratio_7d
+    from daily_lookups
     left join user_daily
         on
-            request_tweets.user_id = user_daily.user_id
-            and user_daily.activity_date
-            = cast({{ ml_dateadd('day', '-1', 'cast(request_tweets.request_at as date)') }} as date)
+            daily_lookups.user_id = user_daily.user_id
+            and daily_lookups.lookup_date = user_daily.activity_date
+),
+
+-- feat_user_daily has rows only up to 28 days (its widest window) after an
+-- active day. A day without a row has every trailing count 0 and no rate;
+-- its days since the last activity go on from the user's last earlier row
+-- (none before the first activity: NULL). Only these misses take the as-of
+-- lookup; the common case is the equality join above. (The as-of macro reads
+-- this CTE and the next, which sqlfluff cannot see: hence the noqa.)
+daily_misses as (  -- noqa: ST03
+    select
+        request_id,
+        user_id,
+        lookup_date
+    from daily_hits
+    where activity_date is null
+),
+
+user_last_activity as (  -- noqa: ST03
+    select
+        user_id,
+        activity_date as last_row_date,
+        days_since_last_activity as last_row_days_since
+    from user_daily
+),
+
+daily_miss_last_rows as (
+    select
+        asof_rows.request_id,
+        asof_rows.lookup_date,
+        asof_rows.last_row_date,
+        asof_rows.last_row_days_since
+    from {{ ml_asof_previous(
+        'daily_misses', ['request_id', 'user_id', 'lookup_date'],
+        'user_last_activity', 'user_id', 'lookup_date', 'last_row_date',
+        ['last_row_date', 'last_row_days_since'], 'request_id',
+    ) }} as asof_rows
+),
+
+with_user_daily as (
+    select
+        daily_hits.request_id,
+        {%- for stem in stems %}
+            {%- for days in [1] + ml_daily_windows() %}
+                coalesce(daily_hits.{{ stem }}_{{ days }}d, 0) as f_user_{{ stem }}_{{ days }}d,
+            {%- endfor %}
+            coalesce(daily_hits.prev_day_{{ stem }}, 0) as f_user_prev_day_{{ stem }},
+        {%- endfor %}
+        daily_hits.ctr_7d as f_user_ctr_7d,
+        daily_hits.ctr_28d as f_user_ctr_28d,
+        coalesce(
+            daily_hits.days_since_last_activity,
+            daily_miss_last_rows.last_row_days_since
+            + {{ ml_datediff(
+                'daily_miss_last_rows.last_row_date', 'daily_miss_last_rows.lookup_date', 'day',
+            ) }}
+        ) as f_user_days_since_last_activity,
+        coalesce(daily_hits.engagement_trend_7d, 0) as f_user_engagement_trend_7d,
+        daily_hits.engagement_trend_ratio_7d as f_user_engagement_trend_ratio_7d
+    from daily_hits
+    left join daily_miss_last_rows
+        on daily_hits.request_id = daily_miss_last_rows.request_id
 ),
 
 joined as (
