@@ -33,16 +33,6 @@
 {%- endmacro %}
 
 
-{#- A contract timestamp (`YYYY-MM-DD HH:MM:SS.fff`, UTC) or null when malformed. -#}
-{% macro parse_raw_timestamp(column) -%}
-    {{ return(adapter.dispatch('parse_raw_timestamp', 'social_ml')(column)) }}
-{%- endmacro %}
-
-{% macro duckdb__parse_raw_timestamp(column) -%}
-    try_strptime({{ raw_text(column) }}, '%Y-%m-%d %H:%M:%S.%g')
-{%- endmacro %}
-
-
 {#- An ISO-8601 UTC timestamp with a Z suffix (app log lines) or null. -#}
 {% macro parse_iso_timestamp(column) -%}
     {{ return(adapter.dispatch('parse_iso_timestamp', 'social_ml')(column)) }}

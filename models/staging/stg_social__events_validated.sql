@@ -4,6 +4,8 @@
 -#}
 {{ config(materialized='table') }}
 
+-- depends_on: {{ ref('stg_social__timestamp_formats') }}
+
 with
 
 source as (
@@ -29,8 +31,8 @@ typed as (
         {{ raw_text('position') }} as raw_position,
         {{ raw_text('client') }} as raw_client,
         {{ raw_text('event_id') }} as event_id,
-        {{ parse_raw_timestamp('event_ts') }} as event_at,
-        {{ parse_raw_timestamp('ingested_at') }} as ingested_at,
+        {{ raw_timestamp('events', 'event_ts') }} as event_at,
+        {{ raw_timestamp('events', 'ingested_at') }} as ingested_at,
         {{ parse_raw_bigint('user_id') }} as user_id,
         {{ parse_raw_bigint('tweet_id') }} as tweet_id,
         lower({{ raw_text('event_type') }}) as event_type,

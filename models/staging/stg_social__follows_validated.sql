@@ -1,6 +1,8 @@
 {#- A table: the clean and quarantine models both read it. -#}
 {{ config(materialized='table') }}
 
+-- depends_on: {{ ref('stg_social__timestamp_formats') }}
+
 with
 
 source as (
@@ -18,7 +20,7 @@ typed as (
         {{ raw_text('followed_at') }} as raw_followed_at,
         {{ parse_raw_bigint('follower_id') }} as follower_id,
         {{ parse_raw_bigint('followee_id') }} as followee_id,
-        {{ parse_raw_timestamp('followed_at') }} as followed_at
+        {{ raw_timestamp('follows', 'followed_at') }} as followed_at
     from source
 ),
 

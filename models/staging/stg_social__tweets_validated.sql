@@ -1,6 +1,8 @@
 {#- A table: the clean and quarantine models both read it, and events join it. -#}
 {{ config(materialized='table') }}
 
+-- depends_on: {{ ref('stg_social__timestamp_formats') }}
+
 with
 
 source as (
@@ -21,10 +23,10 @@ typed as (
         {{ raw_text('deleted_at') }} as raw_deleted_at,
         {{ parse_raw_bigint('tweet_id') }} as tweet_id,
         {{ parse_raw_bigint('author_id') }} as author_id,
-        {{ parse_raw_timestamp('created_at') }} as created_at,
+        {{ raw_timestamp('tweets', 'created_at') }} as created_at,
         lower({{ raw_text('topic') }}) as topic,
         {{ parse_raw_boolean('has_media') }} as has_media,
-        {{ parse_raw_timestamp('deleted_at') }} as deleted_at
+        {{ raw_timestamp('tweets', 'deleted_at') }} as deleted_at
     from source
 ),
 

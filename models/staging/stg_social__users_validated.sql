@@ -1,6 +1,8 @@
 {#- A table: the clean and quarantine models both read it, and events join it. -#}
 {{ config(materialized='table') }}
 
+-- depends_on: {{ ref('stg_social__timestamp_formats') }}
+
 with
 
 source as (
@@ -15,7 +17,7 @@ typed as (
         {{ raw_text('language') }} as raw_language,
         {{ raw_text('is_verified') }} as raw_is_verified,
         {{ parse_raw_bigint('user_id') }} as user_id,
-        {{ parse_raw_timestamp('signup_at') }} as signup_at,
+        {{ raw_timestamp('users', 'signup_at') }} as signup_at,
         upper({{ raw_text('country') }}) as country,
         lower({{ raw_text('language') }}) as language,
         {{ parse_raw_boolean('is_verified') }} as is_verified
