@@ -36,8 +36,11 @@ $(MANIFEST): $(INSTALLED) $(DBT_SOURCES)
 
 setup: $(INSTALLED) $(MANIFEST)  ## Create .venv, install, and parse the dbt project.
 
+# Settings for one run: make run VARS='{test_days: 30, max_quarantine_share: 0.8}'
+VARS ?=
+
 run: setup  ## Materialise the whole graph through Dagster (dbt -> ml -> reports) and summarise.
-	$(PY) -m orchestration.run
+	$(PY) -m orchestration.run $(if $(strip $(VARS)),--vars '$(VARS)')
 
 test: setup  ## Every check: ruff, sqlfluff, dbt build (models + tests), dbt docs, pytest.
 	$(BIN)/ruff check .

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import duckdb
-from dagster import AssetExecutionContext, AssetMaterialization, Output
+from dagster import AssetExecutionContext, AssetMaterialization, Config, Output
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.project import dbt_project, load_manifest, warehouse_path
@@ -28,6 +28,14 @@ PIPELINE_BUILD_ARGS = [
     "unit_test",
 ]
 translator = SocialMlTranslator()
+
+
+class DbtSettings(Config):
+    """Run config for the dbt steps: dbt vars (YAML or JSON text, as `dbt --vars`
+    takes) that override dbt_project.yml for this run only, e.g. from
+    `make run VARS='{test_days: 30}'` or the launchpad in the Dagster UI."""
+
+    vars: str = ""
 
 
 def _relation_names() -> dict[str, str]:
@@ -49,13 +57,14 @@ def _row_count(con: duckdb.DuckDBPyConnection, relation: str) -> int | None:
 
 
 def _build_with_row_counts(
-    context: AssetExecutionContext, dbt: DbtCliResource
+    context: AssetExecutionContext, dbt: DbtCliResource, settings: DbtSettings
 ) -> Iterator[Any]:
     """Run `dbt build` for the selected nodes, then attach row counts.
 
     DuckDB lets one process hold the file while dbt writes it, so row counts
     are read after dbt has finished rather than while it streams events."""
-    invocation = dbt.cli(PIPELINE_BUILD_ARGS, context=context, raise_on_error=False)
+    args = [*PIPELINE_BUILD_ARGS, *(["--vars", settings.vars] if settings.vars.strip() else [])]
+    invocation = dbt.cli(args, context=context, raise_on_error=False)
     events = list(invocation.stream())
     relations = _relation_names()
     con = duckdb.connect(str(warehouse_path()), read_only=True)
@@ -84,8 +93,10 @@ def _build_with_row_counts(
     name="warehouse_dbt_assets",
     pool="duckdb_writer",
 )
-def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    yield from _build_with_row_counts(context, dbt)
+def warehouse_dbt_assets(
+    context: AssetExecutionContext, dbt: DbtCliResource, config: DbtSettings
+) -> Iterator[Any]:
+    yield from _build_with_row_counts(context, dbt, config)
 
 
 @dbt_assets(
@@ -96,5 +107,7 @@ def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource) ->
     name="monitoring_dbt_assets",
     pool="duckdb_writer",
 )
-def monitoring_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    yield from _build_with_row_counts(context, dbt)
+def monitoring_dbt_assets(
+    context: AssetExecutionContext, dbt: DbtCliResource, config: DbtSettings
+) -> Iterator[Any]:
+    yield from _build_with_row_counts(context, dbt, config)

@@ -9,7 +9,7 @@ import argparse
 import contextlib
 import time
 
-from dagster import DagsterInstance
+from dagster import DagsterInstance, JobDefinition
 
 from orchestration.definitions import build_definitions
 from orchestration.project import PROJECT_ROOT, warehouse_path
@@ -23,6 +23,19 @@ def _quiet_logs(level: str) -> dict:
     return {"loggers": {"console": {"config": {"log_level": level}}}}
 
 
+def _run_config(job: JobDefinition, log_level: str, dbt_vars: str) -> dict:
+    """Quiet console logs, and the dbt vars for every dbt step of the job."""
+    config = _quiet_logs(log_level)
+    if dbt_vars.strip():
+        dbt_ops = {
+            node.name
+            for node in job.graph.node_dict.values()
+            if node.name in ("warehouse_dbt_assets", "monitoring_dbt_assets")
+        }
+        config["ops"] = {name: {"config": {"vars": dbt_vars}} for name in sorted(dbt_ops)}
+    return config
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Materialise every asset (raw -> marts -> ml -> reporting) and summarise."
@@ -30,6 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--job", default="full_refresh_job", help="job to run")
     parser.add_argument(
         "--log-level", default="ERROR", help="console log level (DEBUG shows every event)"
+    )
+    parser.add_argument(
+        "--vars",
+        default="",
+        help="dbt vars for this run (YAML or JSON, as `dbt --vars`), e.g. '{test_days: 30}';"
+        " every setting is listed in dbt_project.yml",
     )
     args = parser.parse_args(argv)
 
@@ -44,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         contextlib.redirect_stdout(log),
     ):
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_config=_quiet_logs(args.log_level)
+            instance=instance,
+            raise_on_error=False,
+            run_config=_run_config(job, args.log_level, args.vars),
         )
     elapsed = time.perf_counter() - started
 

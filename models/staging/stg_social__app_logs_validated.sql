@@ -1,5 +1,8 @@
 {#- A table: the clean and quarantine models both read it. -#}
-{{ config(materialized='table') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ fail_when_mostly_quarantined('app_logs') }}",
+) }}
 
 {#-
     A well-formed line: `<ISO timestamp>Z <LEVEL> <action>` then zero or more

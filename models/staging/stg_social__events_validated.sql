@@ -2,7 +2,10 @@
     A table: the largest staging step (deduplication window + two lookups),
     read by the clean, quarantine and duplicate models.
 -#}
-{{ config(materialized='table') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ fail_when_mostly_quarantined('events') }}",
+) }}
 
 -- depends_on: {{ ref('stg_social__timestamp_formats') }}
 

@@ -1,5 +1,8 @@
 {#- A table: the clean and quarantine models both read it, and events join it. -#}
-{{ config(materialized='table') }}
+{{ config(
+    materialized='table',
+    post_hook="{{ fail_when_mostly_quarantined('users') }}",
+) }}
 
 -- depends_on: {{ ref('stg_social__timestamp_formats') }}
 
