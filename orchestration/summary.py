@@ -79,6 +79,13 @@ def summarize(db_path: Path) -> str:
             _layer_lines(con, tables),
             _optional(
                 con,
+                "Your data (span and timestamp encodings; all findings: marts.rpt_data_quality):",
+                "select subject, finding from marts.rpt_data_quality"
+                " where section in ('span', 'timestamp_format')"
+                " order by section = 'timestamp_format', subject",
+            ),
+            _optional(
+                con,
                 "Raw rows set aside by staging (duplicates and quarantine reasons):",
                 "select source_table, disposition, reason, row_count"
                 " from intermediate.int_quarantine_summary"

@@ -25,6 +25,7 @@ _GROUP_BY_FOLDER: dict[tuple[str, ...], str] = {
     ("marts", "training"): "features",
     ("marts", "similarity"): "similarity",
     ("marts", "monitoring"): "monitoring",
+    ("marts", "quality"): "monitoring",
 }
 
 

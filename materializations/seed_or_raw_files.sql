@@ -1,0 +1,37 @@
+{#-
+    The seed materialization, with bring-your-own-data in mind: when the var
+    raw_data_dir names a directory, a raw_<table> seed does not load the sample
+    CSV from seeds/ but becomes a view over the user's raw_<table>.parquet or
+    .csv, every column as text. So schema `raw`, every count of it (the run
+    summary's included) and everything downstream are the user's data, and
+    lineage stays seed -> staging. Without raw_data_dir it is dbt's own seed.
+-#}
+{% materialization seed, adapter='duckdb' %}
+    {%- set raw_dir = (var('raw_data_dir', '') or '') | string | trim -%}
+    {%- set existing = adapter.get_relation(database=database, schema=schema, identifier=model['alias']) -%}
+    {%- if raw_dir == '' -%}
+        {#- dbt's seed refuses to load over a view left by an earlier own-data run. -#}
+        {%- if existing is not none and existing.is_view -%}
+            {%- do adapter.drop_relation(existing) -%}
+        {%- endif -%}
+        {{- return(dbt.materialization_seed_default()) -}}
+    {%- endif -%}
+
+    {%- set file_info = _find_raw_file(raw_dir, model['alias']) -%}
+    {%- set target_relation = this.incorporate(type='view') -%}
+    {{ run_hooks(pre_hooks) }}
+    {%- if existing is not none and not existing.is_view -%}
+        {%- do adapter.drop_relation(existing) -%}
+    {%- endif -%}
+    {% call statement('main') -%}
+        create or replace view {{ target_relation }} as
+        select * from {{ _raw_file_as_text(file_info.path, file_info.format) }}
+    {%- endcall %}
+    {#- dbt's seed task reads the loaded rows back from this result; the view has them. -#}
+    {%- do store_result('agate_table', response='OK', agate_table=run_query(
+        'select * from ' ~ target_relation ~ ' limit 0'
+    )) -%}
+    {{ run_hooks(post_hooks) }}
+    {{ adapter.commit() }}
+    {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}

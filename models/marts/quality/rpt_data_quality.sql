@@ -1,0 +1,170 @@
+{#-
+    What your data looked like to staging, in one table: the run summary and the
+    Dagster asset show it. It reads staging only, so it builds (and explains)
+    even when a later layer fails on the data.
+-#}
+{%- set settings = [
+    'raw_timestamp_formats', 'max_quarantine_share', 'future_tolerance_seconds',
+    'late_arrival_minutes', 'session_gap_minutes', 'test_days', 'validation_days',
+    'eval_window_share', 'label_horizon_hours', 'affinity_half_life_days',
+    'negative_sampling', 'negatives_per_positive', 'history_cap', 'min_cooccurrence',
+] -%}
+
+with
+
+quarantine_summary as (
+    select * from {{ ref('int_quarantine_summary') }}
+),
+
+timestamp_formats as (
+    select * from {{ ref('stg_social__timestamp_formats') }}
+),
+
+events as (
+    select * from {{ ref('stg_social__events') }}
+),
+
+users_quarantine as (
+    select * from {{ ref('stg_social__users_quarantine') }}
+),
+
+tweets_quarantine as (
+    select * from {{ ref('stg_social__tweets_quarantine') }}
+),
+
+follows_quarantine as (
+    select * from {{ ref('stg_social__follows_quarantine') }}
+),
+
+events_quarantine as (
+    select * from {{ ref('stg_social__events_quarantine') }}
+),
+
+app_logs_quarantine as (
+    select * from {{ ref('stg_social__app_logs_quarantine') }}
+),
+
+-- One example row per table and reason, written as column='value' pairs.
+examples as (
+    select
+        'users' as source_table,
+        quarantine_reason as reason,
+        min(
+            'user_id=''' || coalesce(user_id, '') || ''' signup_at=''' || coalesce(signup_at, '')
+            || ''' is_verified=''' || coalesce(is_verified, '') || ''''
+        ) as example
+    from users_quarantine
+    group by quarantine_reason
+    union all
+    select
+        'tweets' as source_table,
+        quarantine_reason as reason,
+        min(
+            'tweet_id=''' || coalesce(tweet_id, '') || ''' author_id=''' || coalesce(author_id, '')
+            || ''' created_at=''' || coalesce(created_at, '') || ''' deleted_at='''
+            || coalesce(deleted_at, '') || ''''
+        ) as example
+    from tweets_quarantine
+    group by quarantine_reason
+    union all
+    select
+        'follows' as source_table,
+        quarantine_reason as reason,
+        min(
+            'follower_id=''' || coalesce(follower_id, '') || ''' followee_id='''
+            || coalesce(followee_id, '') || ''' followed_at=''' || coalesce(followed_at, '') || ''''
+        ) as example
+    from follows_quarantine
+    group by quarantine_reason
+    union all
+    select
+        'events' as source_table,
+        quarantine_reason as reason,
+        min(
+            'event_ts=''' || coalesce(event_ts, '') || ''' ingested_at=''' || coalesce(ingested_at, '')
+            || ''' user_id=''' || coalesce(user_id, '') || ''' tweet_id=''' || coalesce(tweet_id, '')
+            || ''' event_type=''' || coalesce(event_type, '') || ''''
+        ) as example
+    from events_quarantine
+    group by quarantine_reason
+    union all
+    select
+        'app_logs' as source_table,
+        quarantine_reason as reason,
+        min(left(coalesce(line, ''), 200)) as example
+    from app_logs_quarantine
+    group by quarantine_reason
+),
+
+quarantine_rows as (
+    select
+        'quarantine' as section,
+        quarantine_summary.source_table || ': ' || quarantine_summary.reason as subject,
+        cast(quarantine_summary.row_count as varchar) || ' rows ' || quarantine_summary.disposition
+            as finding,
+        examples.example
+    from quarantine_summary
+    left join examples
+        on
+            quarantine_summary.source_table = examples.source_table
+            and quarantine_summary.reason = examples.reason
+),
+
+format_rows as (
+    select
+        'timestamp_format' as section,
+        source_table || '.' || column_name as subject,
+        'read as ' || max(chosen_format)
+        || case max(declared_format) when 'auto' then ' (detected)' else ' (declared)' end
+        || '; values: ' || string_agg(
+            value_format || ' ' || cast(value_count as varchar), ', '
+            order by value_count desc, value_format asc
+        )
+            as finding,
+        max(case when value_format = max_chosen then example_value end) as example
+    from (
+        select
+            *,
+            max(chosen_format) over (partition by source_table, column_name) as max_chosen
+        from timestamp_formats
+    ) as formats
+    group by source_table, column_name
+),
+
+span_rows as (
+    select
+        'span' as section,
+        'events' as subject,
+        cast(count(*) as varchar) || ' clean events, ' || cast(count(distinct user_id) as varchar)
+        || ' users, ' || cast(count(distinct tweet_id) as varchar) || ' tweets over '
+        || cast(coalesce({{ ml_datediff('min(event_at)', 'max(event_at)', 'day') }}, 0) + 1 as varchar)
+        || ' days' as finding,
+        cast(min(event_at) as varchar) || ' .. ' || cast(max(event_at) as varchar) as example
+    from events
+),
+
+setting_rows as (
+    {%- for name in settings %}
+        {%- set value = var(name, none) | tojson | replace("'", "''") %}
+        select
+            'setting' as section,
+            '{{ name }}' as subject,
+            '{{ value }}' as finding,
+            cast(null as varchar) as example
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
+),
+
+final as (
+    select * from span_rows
+    union all
+    select * from format_rows
+    union all
+    select * from quarantine_rows
+    union all
+    select * from setting_rows
+)
+
+select * from final
