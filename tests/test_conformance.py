@@ -33,6 +33,7 @@ SHAPES = [
     "multi-year-sparse",
     "action-only",
     "heavy-users",
+    "deleted-authors",
     # One day cannot be split into whole-day train, validation and test windows
     # after a 24-hour label horizon; today dbt stops on the windows' range test.
     pytest.param("single-day", marks=pytest.mark.xfail(strict=True, reason=NOT_YET.format(2))),
@@ -132,6 +133,25 @@ def test_timestamps_are_read_in_the_encoding_the_files_use(
         ).fetchall()
     }
     assert chosen == {expected}
+
+
+def test_tweets_of_deleted_accounts_keep_their_events(
+    shape_run: ShapeRun, con: duckdb.DuckDBPyConnection
+) -> None:
+    """Unknown authors are an author_status, not dirt: only injected unknown tweets are lost."""
+    with (shape_run.truth_dir / "dirt_counts.csv").open() as truth_file:
+        dirt = {row["kind"]: int(row["rows"]) for row in csv.DictReader(truth_file)}
+    statuses = dict(
+        con.execute("select author_status, count(*) from marts.dim_tweets group by 1").fetchall()
+    )
+    assert statuses.get("missing", 0) == dirt.get("deleted_author_empty", 0)
+    assert statuses.get("deleted_account", 0) == dirt.get("deleted_author_dangling", 0)
+    unknown_tweet_events = _count(
+        con,
+        "select count(*) from staging.stg_social__events_quarantine"
+        " where quarantine_reason = 'unknown_tweet'",
+    )
+    assert unknown_tweet_events == dirt["unknown_tweets"]
 
 
 def test_similarity_matches_the_scipy_oracle(con: duckdb.DuckDBPyConnection) -> None:

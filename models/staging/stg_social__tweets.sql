@@ -7,7 +7,10 @@ validated as (
 final as (
     select
         tweet_id,
-        author_id,
+        -- An empty author gets a stand-in of its own, minus the tweet id, so
+        -- author features and joins never pool unrelated tweets under null.
+        coalesce(author_id, -tweet_id) as author_id,
+        author_status,
         created_at,
         topic,
         has_media,

@@ -38,14 +38,24 @@ row_checked as (
         typed.*,
         case
             when typed.raw_tweet_id is null then 'missing_id'
-            when typed.tweet_id is null or typed.author_id is null then 'malformed_id'
+            -- An empty author_id is a deleted or unknown account (author_status), not dirt.
+            when
+                typed.tweet_id is null or (typed.raw_author_id is not null and typed.author_id is null)
+                then 'malformed_id'
             when
                 typed.created_at is null
                 or (typed.raw_deleted_at is not null and typed.deleted_at is null)
                 then 'malformed_timestamp'
             when typed.has_media is null then 'malformed_value'
-            when users.user_id is null then 'unknown_user'
-        end as row_reason
+        end as row_reason,
+        -- Content outlives its author's account: a tweet whose author is empty
+        -- or not (any more) in raw_users keeps its events.
+        case
+            when typed.raw_author_id is null then 'missing'
+            when typed.author_id is null then null
+            when users.user_id is null then 'deleted_account'
+            else 'known'
+        end as author_status
     from typed
     left join users
         on typed.author_id = users.user_id
@@ -78,6 +88,7 @@ final as (
         has_media,
         deleted_at,
         deleted_at is not null as is_deleted,
+        author_status,
         case
             when row_reason is not null then row_reason
             when key_rank > 1 then 'duplicate_key'

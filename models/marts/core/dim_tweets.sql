@@ -8,6 +8,7 @@ final as (
     select
         tweet_id,
         author_id,
+        author_status,
         created_at,
         topic,
         has_media,
