@@ -79,10 +79,10 @@ def summarize(db_path: Path) -> str:
             _layer_lines(con, tables),
             _optional(
                 con,
-                "Your data (span and timestamp encodings; all findings: marts.rpt_data_quality):",
+                "Your data (span, id and timestamp encodings; all: marts.rpt_data_quality):",
                 "select subject, finding from marts.rpt_data_quality"
-                " where section in ('span', 'timestamp_format')"
-                " order by section = 'timestamp_format', subject",
+                " where section in ('span', 'id_format', 'timestamp_format')"
+                " order by section <> 'span', section, subject",
             ),
             _optional(
                 con,

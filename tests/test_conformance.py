@@ -37,9 +37,7 @@ SHAPES = [
     # One day cannot be split into whole-day train, validation and test windows
     # after a 24-hour label horizon; today dbt stops on the windows' range test.
     pytest.param("single-day", marks=pytest.mark.xfail(strict=True, reason=NOT_YET.format(2))),
-    # Ids must be whole numbers today: uuid ids are quarantined as malformed_id,
-    # and the build stops on max_quarantine_share.
-    pytest.param("string-ids", marks=pytest.mark.xfail(strict=True, reason=NOT_YET.format(6))),
+    "string-ids",
 ]
 # raw table -> the staging models that together hold every one of its rows.
 ACCOUNTED = {
@@ -121,10 +119,13 @@ def test_every_raw_row_is_clean_quarantined_or_duplicate(
     assert clean > 0.5 * _count(con, "select count(*) from staging.stg_social__events_validated")
 
 
-def test_timestamps_are_read_in_the_encoding_the_files_use(
+def test_timestamps_and_ids_are_read_the_way_the_files_write_them(
     shape_run: ShapeRun, con: duckdb.DuckDBPyConnection
 ) -> None:
     expected = {"iso": "iso8601", "epoch-ms": "epoch_milliseconds"}.get(shape_run.name, "contract")
+    id_format = "text" if shape_run.name == "string-ids" else "integer"
+    id_formats = con.execute("select distinct chosen_format from staging.stg_social__id_formats")
+    assert {row[0] for row in id_formats.fetchall()} == {id_format}
     chosen = {
         row[0]
         for row in con.execute(
@@ -175,7 +176,10 @@ def test_bot_flag_against_ground_truth(
     flagged = {
         str(row[0])
         for row in con.execute(
-            "select user_id from intermediate.int_users_bot_flagged where is_bot"
+            # user_key: the id as the files write it (a UUID for string ids).
+            "select users.user_key from intermediate.int_users_bot_flagged as flags"
+            " inner join staging.stg_social__users as users on flags.user_id = users.user_id"
+            " where flags.is_bot"
         ).fetchall()
     }
     bots = {user for user, is_bot in truth.items() if is_bot}

@@ -7,6 +7,9 @@
     row fails too.
 -#}
 {% test contiguous_dates(model, column_name, partition_by, start_column=none) %}
+{%- set starts_late = (
+    'min(' ~ column_name ~ ') <> min(' ~ start_column ~ ')' if start_column else 'false'
+) %}
 with
 
 spans as (
@@ -15,11 +18,7 @@ spans as (
         count(*) as row_count,
         count(distinct {{ column_name }}) as distinct_days,
         date_diff('day', min({{ column_name }}), max({{ column_name }})) + 1 as expected_days,
-        {%- if start_column %}
-            min({{ column_name }}) <> min({{ start_column }}) as starts_late
-        {%- else %}
-            false as starts_late
-        {%- endif %}
+        {{ starts_late }} as starts_late
     from {{ model }}
     group by {{ partition_by }}
 ),

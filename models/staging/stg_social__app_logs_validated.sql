@@ -6,13 +6,20 @@
 
 {#-
     A well-formed line: `<ISO timestamp>Z <LEVEL> <action>` then zero or more
-    ` key=value` pairs from the contract's keys (numeric values, client a word).
+    ` key=value` pairs from the contract's keys (numeric values, client a word;
+    user as the users' ids are written: whole numbers, or text ids).
 -#}
+{%- set text_user_ids = raw_id_format('user') == 'text' -%}
+{%- set user_value = '[A-Za-z0-9_.:-]{1,64}' if text_user_ids else '[0-9]{1,18}' -%}
 {%- set ts_pattern = '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:[.][0-9]{1,6})?Z' -%}
-{%- set pair_pattern = '(?: (?:user|tweets|latency_ms|status)=[0-9]{1,18}| client=[a-z]+)' -%}
+{%- set pair_pattern = (
+    '(?: user=' ~ user_value ~ '| (?:tweets|latency_ms|status)=[0-9]{1,9}| client=[a-z]+)'
+) -%}
 {%- set line_pattern = (
     '(' ~ ts_pattern ~ ') (DEBUG|INFO|WARN|ERROR) ([a-z][a-z0-9_.]*)(' ~ pair_pattern ~ '*)'
 ) -%}
+
+-- depends_on: {{ ref('stg_social__id_formats') }}
 
 with
 
@@ -35,10 +42,15 @@ parsed as (
         {{ parse_iso_timestamp(regex_extract('raw_line', '^(' ~ ts_pattern ~ ') ')) }} as logged_at,
         {{ regex_extract('raw_line', '^[^ ]+ ([A-Z]+) ') }} as level,
         {{ regex_extract('raw_line', '^[^ ]+ [A-Z]+ ([^ ]+)') }} as action,
-        cast({{ regex_extract('raw_line', ' user=([0-9]+)') }} as bigint) as user_id,
-        cast({{ regex_extract('raw_line', ' tweets=([0-9]+)') }} as integer) as tweet_count,
-        cast({{ regex_extract('raw_line', ' latency_ms=([0-9]+)') }} as integer) as latency_ms,
-        cast({{ regex_extract('raw_line', ' status=([0-9]+)') }} as integer) as status_code,
+        {%- set user_text = regex_extract('raw_line', ' user=(' ~ user_value ~ ')( |$)') %}
+        {%- if text_user_ids %}
+            {{ raw_text_id_hash(user_text) }} as user_id,
+        {%- else %}
+            try_cast({{ user_text }} as bigint) as user_id,
+        {%- endif %}
+        try_cast({{ regex_extract('raw_line', ' tweets=([0-9]+)') }} as integer) as tweet_count,
+        try_cast({{ regex_extract('raw_line', ' latency_ms=([0-9]+)') }} as integer) as latency_ms,
+        try_cast({{ regex_extract('raw_line', ' status=([0-9]+)') }} as integer) as status_code,
         {{ regex_extract('raw_line', ' client=([a-z]+)') }} as client
     from typed
 ),

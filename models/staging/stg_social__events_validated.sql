@@ -8,6 +8,7 @@
 ) }}
 
 -- depends_on: {{ ref('stg_social__timestamp_formats') }}
+-- depends_on: {{ ref('stg_social__id_formats') }}
 
 with
 
@@ -36,8 +37,8 @@ typed as (
         {{ raw_text('event_id') }} as event_id,
         {{ raw_timestamp('events', 'event_ts') }} as event_at,
         {{ raw_timestamp('events', 'ingested_at') }} as ingested_at,
-        {{ parse_raw_bigint('user_id') }} as user_id,
-        {{ parse_raw_bigint('tweet_id') }} as tweet_id,
+        {{ raw_id('user', 'user_id') }} as user_id,
+        {{ raw_id('tweet', 'tweet_id') }} as tweet_id,
         lower({{ raw_text('event_type') }}) as event_type,
         cast({{ parse_raw_bigint('position') }} as integer) as position,
         lower({{ raw_text('client') }}) as client

@@ -5,6 +5,7 @@
 ) }}
 
 -- depends_on: {{ ref('stg_social__timestamp_formats') }}
+-- depends_on: {{ ref('stg_social__id_formats') }}
 
 with
 
@@ -21,8 +22,8 @@ typed as (
         {{ raw_text('follower_id') }} as raw_follower_id,
         {{ raw_text('followee_id') }} as raw_followee_id,
         {{ raw_text('followed_at') }} as raw_followed_at,
-        {{ parse_raw_bigint('follower_id') }} as follower_id,
-        {{ parse_raw_bigint('followee_id') }} as followee_id,
+        {{ raw_id('user', 'follower_id') }} as follower_id,
+        {{ raw_id('user', 'followee_id') }} as followee_id,
         {{ raw_timestamp('follows', 'followed_at') }} as followed_at
     from source
 ),

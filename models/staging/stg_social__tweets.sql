@@ -7,6 +7,7 @@ validated as (
 final as (
     select
         tweet_id,
+        raw_tweet_id as tweet_key,
         -- An empty author gets a stand-in of its own, minus the tweet id, so
         -- author features and joins never pool unrelated tweets under null.
         coalesce(author_id, -tweet_id) as author_id,

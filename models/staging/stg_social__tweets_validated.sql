@@ -5,6 +5,7 @@
 ) }}
 
 -- depends_on: {{ ref('stg_social__timestamp_formats') }}
+-- depends_on: {{ ref('stg_social__id_formats') }}
 
 with
 
@@ -24,8 +25,8 @@ typed as (
         {{ raw_text('topic') }} as raw_topic,
         {{ raw_text('has_media') }} as raw_has_media,
         {{ raw_text('deleted_at') }} as raw_deleted_at,
-        {{ parse_raw_bigint('tweet_id') }} as tweet_id,
-        {{ parse_raw_bigint('author_id') }} as author_id,
+        {{ raw_id('tweet', 'tweet_id') }} as tweet_id,
+        {{ raw_id('user', 'author_id') }} as author_id,
         {{ raw_timestamp('tweets', 'created_at') }} as created_at,
         lower({{ raw_text('topic') }}) as topic,
         {{ parse_raw_boolean('has_media') }} as has_media,

@@ -7,6 +7,7 @@ validated as (
 final as (
     select
         user_id,
+        raw_user_id as user_key,
         signup_at,
         country,
         language,

@@ -5,6 +5,7 @@
 ) }}
 
 -- depends_on: {{ ref('stg_social__timestamp_formats') }}
+-- depends_on: {{ ref('stg_social__id_formats') }}
 
 with
 
@@ -19,7 +20,7 @@ typed as (
         {{ raw_text('country') }} as raw_country,
         {{ raw_text('language') }} as raw_language,
         {{ raw_text('is_verified') }} as raw_is_verified,
-        {{ parse_raw_bigint('user_id') }} as user_id,
+        {{ raw_id('user', 'user_id') }} as user_id,
         {{ raw_timestamp('users', 'signup_at') }} as signup_at,
         upper({{ raw_text('country') }}) as country,
         lower({{ raw_text('language') }}) as language,

@@ -7,6 +7,7 @@ tweets as (
 final as (
     select
         tweet_id,
+        tweet_key,
         author_id,
         author_status,
         created_at,

@@ -44,6 +44,7 @@ event_span as (
 final as (
     select
         users.user_id,
+        users.user_key,
         users.signup_at,
         users.country,
         users.language,

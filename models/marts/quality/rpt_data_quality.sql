@@ -4,7 +4,7 @@
     even when a later layer fails on the data.
 -#}
 {%- set settings = [
-    'raw_timestamp_formats', 'max_quarantine_share', 'future_tolerance_seconds',
+    'raw_timestamp_formats', 'raw_id_formats', 'max_quarantine_share', 'future_tolerance_seconds',
     'late_arrival_minutes', 'session_gap_minutes', 'test_days', 'validation_days',
     'eval_window_share', 'label_horizon_hours', 'affinity_half_life_days',
     'negative_sampling', 'negatives_per_positive', 'history_cap', 'min_cooccurrence',
@@ -18,6 +18,10 @@ quarantine_summary as (
 
 timestamp_formats as (
     select * from {{ ref('stg_social__timestamp_formats') }}
+),
+
+id_formats as (
+    select * from {{ ref('stg_social__id_formats') }}
 ),
 
 events as (
@@ -131,6 +135,18 @@ format_rows as (
     group by source_table, column_name
 ),
 
+id_rows as (
+    select
+        'id_format' as section,
+        id_space || ' ids' as subject,
+        'read as ' || chosen_format
+        || case declared_format when 'auto' then ' (detected)' else ' (declared)' end
+        || '; ' || cast(integer_ids as varchar) || ' of ' || cast(non_empty_ids as varchar)
+        || ' ids in ' || owning_column || ' are whole numbers' as finding,
+        example_id as example
+    from id_formats
+),
+
 span_rows as (
     select
         'span' as section,
@@ -161,6 +177,8 @@ final as (
     select * from span_rows
     union all
     select * from format_rows
+    union all
+    select * from id_rows
     union all
     select * from quarantine_rows
     union all
