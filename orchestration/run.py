@@ -23,7 +23,7 @@ def _quiet_logs(level: str) -> dict:
     return {"loggers": {"console": {"config": {"log_level": level}}}}
 
 
-def _run_config(job: JobDefinition, log_level: str, dbt_vars: str) -> dict:
+def run_config_for(job: JobDefinition, log_level: str, dbt_vars: str) -> dict:
     """Quiet console logs, and the dbt vars for every dbt step of the job."""
     config = _quiet_logs(log_level)
     if dbt_vars.strip():
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config=_run_config(job, args.log_level, args.vars),
+            run_config=run_config_for(job, args.log_level, args.vars),
         )
     elapsed = time.perf_counter() - started
 

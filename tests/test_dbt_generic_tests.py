@@ -56,7 +56,7 @@ BREAKAGES = {
     ),
     "row_count_equal": "delete from marts.fct_engagements where event_id = 'e6'",
     "at_least_one": (
-        "update marts.fct_engagements set event_type = 'click' where event_type = 'impression'"
+        "update marts.fct_engagements set event_id = null"
     ),
     "contiguous_dates": (
         "delete from intermediate.int_user_activity_daily"

@@ -13,17 +13,25 @@ import pytest
 from dagster import AssetKey, DagsterInstance, ExecuteInProcessResult
 
 from orchestration.definitions import build_definitions
+from orchestration.run import run_config_for
 from orchestration.summary import summarize
 
 MODEL_KEY = AssetKey(["ml", "model_registry"])
 
 
-def _run_full_graph(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> ExecuteInProcessResult:
+def _run_full_graph(
+    tmp: Path, monkeypatch: pytest.MonkeyPatch, dbt_vars: str = ""
+) -> ExecuteInProcessResult:
     monkeypatch.setenv("SOCIAL_ML_DB", str(tmp / "warehouse.duckdb"))
     monkeypatch.setenv("SOCIAL_ML_MODELS_DIR", str(tmp / "models"))
     job = build_definitions().resolve_job_def("full_refresh_job")
     with DagsterInstance.ephemeral() as instance:
-        return job.execute_in_process(instance=instance, raise_on_error=False)
+        return job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            # The run config `make run VARS=...` sends: dbt vars for every dbt step.
+            run_config=run_config_for(job, "ERROR", dbt_vars),
+        )
 
 
 def _check_evaluations(result: ExecuteInProcessResult) -> list:
@@ -115,7 +123,8 @@ def test_failing_error_test_blocks_training(
     raw = tmp_path / "raw"
     _raw_copy_with_malformed_timestamps(project_root / "seeds", raw)
     monkeypatch.setenv("SOCIAL_ML_RAW_DIR", str(raw))
-    result = _run_full_graph(tmp_path, monkeypatch)
+    # Let every row through staging's own guard, so the dbt tests meet the bad data.
+    result = _run_full_graph(tmp_path, monkeypatch, "{max_quarantine_share: 1.0}")
 
     assert not result.success
     failed_checks = [e for e in _check_evaluations(result) if not e.passed]
@@ -126,3 +135,25 @@ def test_failing_error_test_blocks_training(
     }
     assert MODEL_KEY not in materialised
     assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())
+
+
+def test_mostly_quarantined_file_stops_the_run_naming_table_and_reason(
+    tmp_path: Path, project_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = tmp_path / "raw"
+    _raw_copy_with_malformed_timestamps(project_root / "seeds", raw)
+    monkeypatch.setenv("SOCIAL_ML_RAW_DIR", str(raw))
+    result = _run_full_graph(tmp_path, monkeypatch)
+
+    assert not result.success
+    failures = [e for e in result.all_events if e.is_step_failure]
+    message = " ".join(e.event_specific_data.error.to_string() for e in failures)
+    # Every delivery but the duplicates (set aside, not quarantined) is malformed.
+    assert "raw_events: 90223 of 91909 rows (98.2%) were quarantined" in message
+    assert "malformed_timestamp: 90223 rows, e.g. event_id=" in message
+    assert "event_ts='not a timestamp'" in message
+    assert "Timestamp encodings read: event_ts=contract, ingested_at=contract" in message
+    assert not result.get_asset_materialization_events() or all(
+        e.event_specific_data.materialization.asset_key != AssetKey(["ml", "model_registry"])
+        for e in result.get_asset_materialization_events()
+    )
