@@ -35,7 +35,7 @@ SHAPES = [
     "heavy-users",
     "deleted-authors",
     # One day cannot be split into whole-day train, validation and test windows
-    # after a 24-hour label horizon; today dbt stops on the windows' range test.
+    # after a 24-hour label horizon: the build stops saying so (test below).
     pytest.param("single-day", marks=pytest.mark.xfail(strict=True, reason=NOT_YET.format(2))),
     "string-ids",
 ]
@@ -192,3 +192,24 @@ def test_bot_flag_against_ground_truth(
           f"precision {precision:.3f}, recall {recall:.3f}")
     assert flagged <= bots, f"humans flagged as bots: {sorted(flagged - bots)[:10]}"
     assert recall == 1.0
+
+
+def test_single_day_says_why_it_cannot_train(tmp_path: Path) -> None:
+    """Until sub-day windows exist, one day of data stops with the reason and the fix."""
+    raw_dir, db_path = tmp_path / "raw", tmp_path / "warehouse.duckdb"
+    _run(
+        ["-m", "datagen", "--shape", "single-day", "--out", str(raw_dir), "--truth-dir",
+         str(tmp_path / "truth"), "--quiet"],
+        db_path,
+        tmp_path / "models",
+    )
+    with pytest.raises(AssertionError) as failure:
+        run_dbt(
+            [*BUILD, "--select", "+int_ml_time_windows"],
+            db_path,
+            tmp_path / "target",
+            {"raw_data_dir": str(raw_dir)},
+        )
+    message = " ".join(str(failure.value).split())
+    assert "too short to split for training" in message
+    assert "Fix: give at least 3 days of events plus the label horizon" in message

@@ -1,4 +1,7 @@
-{{ config(schema='intermediate') }}
+{{ config(
+    schema='intermediate',
+    post_hook="{{ fail_when_windows_do_not_fit() }}",
+) }}
 
 {#- The test and validation windows are whole days counted back from the label
     cutoff. A number set in test_days / validation_days wins; when a var is
