@@ -8,6 +8,10 @@ Layout, in the order a run uses it:
 - dirt.py      raw rows and every kind of dirt, one small function each
 - logs.py      free-text app log lines, some malformed
 - textcols.py  fast vectorised text columns (timestamps, hex ids)
+- tsformat.py  timestamp text in other formats (--timestamp-format) and its malformed dirt
+- idformat.py  user and tweet ids as hash or UUID strings (--id-format)
+- authors.py   tweets whose author account is gone (--deleted-author-rate)
+- shapes.py    --shape presets: named sets of the options above
 - writers.py   CSV / Parquet through pyarrow
 - generate.py  one run end to end; cli.py and __main__.py the command line
 - perf.py      allocator settings for big runs (CLI only)
