@@ -46,17 +46,9 @@
     {%- if declared != 'auto' -%}
         {{- return(declared) -}}
     {%- endif -%}
-    {%- if not execute or (model is defined and model.resource_type == 'unit_test') -%}
-        {{- return('integer') -}}
-    {%- endif -%}
-    {%- set detected = ref('stg_social__id_formats') -%}
-    {%- if load_relation(detected) is none -%}
-        {{- return('integer') -}}
-    {%- endif -%}
-    {%- set result = run_query(
-        "select chosen_format from " ~ detected ~ " where id_space = '" ~ space ~ "'"
-    ) -%}
-    {{- return(result.columns[0].values()[0] if result.rows | length > 0 else 'integer') -}}
+    {{- return(detected_raw_format(
+        'stg_social__id_formats', "id_space = '" ~ space ~ "'", 'integer'
+    )) -}}
 {%- endmacro %}
 
 

@@ -77,22 +77,29 @@
     {%- if declared != 'auto' -%}
         {{- return(declared) -}}
     {%- endif -%}
-    {#- Parsing, linting and unit tests have no data to detect from. -#}
+    {{- return(detected_raw_format(
+        'stg_social__timestamp_formats',
+        "source_table = '" ~ table ~ "' and column_name = '" ~ column ~ "'",
+        'contract'
+    )) -}}
+{%- endmacro %}
+
+
+{#- The chosen_format that detection model `detection_model` recorded for the row
+    matching `condition`, or `fallback` when there is nothing to read yet:
+    parsing, linting and unit tests have no data, and the model may not be built. -#}
+{% macro detected_raw_format(detection_model, condition, fallback) -%}
     {%- if not execute or (model is defined and model.resource_type == 'unit_test') -%}
-        {{- return('contract') -}}
+        {{- return(fallback) -}}
     {%- endif -%}
-    {%- set detected = ref('stg_social__timestamp_formats') -%}
+    {%- set detected = ref(detection_model) -%}
     {%- if load_relation(detected) is none -%}
-        {{- return('contract') -}}
+        {{- return(fallback) -}}
     {%- endif -%}
     {%- set result = run_query(
-        "select chosen_format from " ~ detected
-        ~ " where source_table = '" ~ table ~ "' and column_name = '" ~ column ~ "' limit 1"
+        'select chosen_format from ' ~ detected ~ ' where ' ~ condition ~ ' limit 1'
     ) -%}
-    {%- if result.rows | length == 0 -%}
-        {{- return('contract') -}}
-    {%- endif -%}
-    {{- return(result.columns[0].values()[0]) -}}
+    {{- return(result.columns[0].values()[0] if result.rows | length > 0 else fallback) -}}
 {%- endmacro %}
 
 
