@@ -11,6 +11,7 @@ import time
 
 from dagster import DagsterInstance, JobDefinition
 
+from orchestration.dbt_assets import monitoring_dbt_assets, warehouse_dbt_assets
 from orchestration.definitions import build_definitions
 from orchestration.project import PROJECT_ROOT, warehouse_path
 from orchestration.summary import summarize
@@ -27,12 +28,9 @@ def run_config_for(job: JobDefinition, log_level: str, dbt_vars: str) -> dict:
     """Quiet console logs, and the dbt vars for every dbt step of the job."""
     config = _quiet_logs(log_level)
     if dbt_vars.strip():
-        dbt_ops = {
-            node.name
-            for node in job.graph.node_dict.values()
-            if node.name in ("warehouse_dbt_assets", "monitoring_dbt_assets")
-        }
-        config["ops"] = {name: {"config": {"vars": dbt_vars}} for name in sorted(dbt_ops)}
+        dbt_ops = {asset.op.name for asset in (warehouse_dbt_assets, monitoring_dbt_assets)}
+        in_job = dbt_ops & set(job.graph.node_dict)
+        config["ops"] = {name: {"config": {"vars": dbt_vars}} for name in sorted(in_job)}
     return config
 
 

@@ -19,12 +19,10 @@
 
     {%- set raw_columns = [] -%}
     {%- for column in adapter.get_columns_in_relation(this) if column.name.startswith('raw_') -%}
-        {%- do raw_columns.append(
-            "'" ~ column.name[4:] ~ "=' || coalesce('''' || " ~ column.name ~ " || '''', '<empty>')"
-        ) -%}
+        {%- do raw_columns.append((column.name[4:], column.name)) -%}
     {%- endfor -%}
     {%- set reasons = run_query(
-        'select quarantine_reason, count(*), min(' ~ raw_columns | join(" || ', ' || ") ~ ')'
+        'select quarantine_reason, count(*), min(' ~ example_row(raw_columns) ~ ')'
         ~ ' from ' ~ this ~ ' where quarantine_reason is not null'
         ~ ' group by quarantine_reason order by count(*) desc, quarantine_reason limit 3'
     ) -%}

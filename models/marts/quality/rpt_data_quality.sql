@@ -48,56 +48,28 @@ app_logs_quarantine as (
     select * from {{ ref('stg_social__app_logs_quarantine') }}
 ),
 
--- One example row per table and reason, written as column='value' pairs.
+-- One example row per table and reason, as column='value' pairs.
+{%- set example_columns = {
+    'users': ['user_id', 'signup_at', 'is_verified'],
+    'tweets': ['tweet_id', 'author_id', 'created_at', 'deleted_at'],
+    'follows': ['follower_id', 'followee_id', 'followed_at'],
+    'events': ['event_ts', 'ingested_at', 'user_id', 'tweet_id', 'event_type'],
+    'app_logs': ['line'],
+} %}
 examples as (
-    select
-        'users' as source_table,
-        quarantine_reason as reason,
-        min(
-            'user_id=''' || coalesce(user_id, '') || ''' signup_at=''' || coalesce(signup_at, '')
-            || ''' is_verified=''' || coalesce(is_verified, '') || ''''
-        ) as example
-    from users_quarantine
-    group by quarantine_reason
-    union all
-    select
-        'tweets' as source_table,
-        quarantine_reason as reason,
-        min(
-            'tweet_id=''' || coalesce(tweet_id, '') || ''' author_id=''' || coalesce(author_id, '')
-            || ''' created_at=''' || coalesce(created_at, '') || ''' deleted_at='''
-            || coalesce(deleted_at, '') || ''''
-        ) as example
-    from tweets_quarantine
-    group by quarantine_reason
-    union all
-    select
-        'follows' as source_table,
-        quarantine_reason as reason,
-        min(
-            'follower_id=''' || coalesce(follower_id, '') || ''' followee_id='''
-            || coalesce(followee_id, '') || ''' followed_at=''' || coalesce(followed_at, '') || ''''
-        ) as example
-    from follows_quarantine
-    group by quarantine_reason
-    union all
-    select
-        'events' as source_table,
-        quarantine_reason as reason,
-        min(
-            'event_ts=''' || coalesce(event_ts, '') || ''' ingested_at=''' || coalesce(ingested_at, '')
-            || ''' user_id=''' || coalesce(user_id, '') || ''' tweet_id=''' || coalesce(tweet_id, '')
-            || ''' event_type=''' || coalesce(event_type, '') || ''''
-        ) as example
-    from events_quarantine
-    group by quarantine_reason
-    union all
-    select
-        'app_logs' as source_table,
-        quarantine_reason as reason,
-        min(left(coalesce(line, ''), 200)) as example
-    from app_logs_quarantine
-    group by quarantine_reason
+    {%- for table, columns in example_columns.items() %}
+        {%- set pairs = [] %}
+        {%- for column in columns %}{% do pairs.append((column, column)) %}{% endfor %}
+        select
+            '{{ table }}' as source_table,
+            quarantine_reason as reason,
+            left(min({{ example_row(pairs) }}), 300) as example
+        from {{ table }}_quarantine
+        group by quarantine_reason
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 quarantine_rows as (
