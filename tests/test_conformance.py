@@ -6,9 +6,6 @@ through the bring-your-own-data path with NO setting changed, and pushed through
 every shape: nothing is lost (raw = clean + quarantined + duplicates), the similarity
 equals the scipy oracle, a model trains, and the bot flag is measured against the
 generator's ground truth.
-
-Shapes the warehouse does not handle yet are strict xfails with the reason: they fail
-today, and the suite fails as soon as one starts passing, so the mark must go.
 """
 
 from __future__ import annotations
@@ -26,7 +23,6 @@ from conftest import PROJECT_ROOT, dbt_env, run_dbt
 from test_similarity import assert_top_k_matches, expected_for, spec_from_project
 
 BUILD = ["build", "--exclude-resource-type", "unit_test"]
-NOT_YET = "issue 11 item {}: not handled yet"
 SHAPES = [
     "iso",
     "epoch-ms",
@@ -34,9 +30,8 @@ SHAPES = [
     "action-only",
     "heavy-users",
     "deleted-authors",
-    # One day cannot be split into whole-day train, validation and test windows
-    # after a 24-hour label horizon: the build stops saying so (test below).
-    pytest.param("single-day", marks=pytest.mark.xfail(strict=True, reason=NOT_YET.format(2))),
+    # Windows in hours, after a horizon of an eighth of the day (int_ml_time_windows).
+    "single-day",
     "string-ids",
 ]
 # raw table -> the staging models that together hold every one of its rows.
@@ -194,8 +189,8 @@ def test_bot_flag_against_ground_truth(
     assert recall == 1.0
 
 
-def test_single_day_says_why_it_cannot_train(tmp_path: Path) -> None:
-    """Until sub-day windows exist, one day of data stops with the reason and the fix."""
+def test_windows_longer_than_the_data_say_why(tmp_path: Path) -> None:
+    """Whole-week windows set on one day of data stop with the reason and the fix."""
     raw_dir, db_path = tmp_path / "raw", tmp_path / "warehouse.duckdb"
     _run(
         ["-m", "datagen", "--shape", "single-day", "--out", str(raw_dir), "--truth-dir",
@@ -208,8 +203,9 @@ def test_single_day_says_why_it_cannot_train(tmp_path: Path) -> None:
             [*BUILD, "--select", "+int_ml_time_windows"],
             db_path,
             tmp_path / "target",
-            {"raw_data_dir": str(raw_dir)},
+            {"raw_data_dir": str(raw_dir), "test_days": 7, "validation_days": 7},
         )
     message = " ".join(str(failure.value).split())
     assert "too short to split for training" in message
-    assert "Fix: give at least 3 days of events plus the label horizon" in message
+    assert "a test window of at least one whole day" in message
+    assert "leave test_days, validation_days and label_horizon_hours unset" in message

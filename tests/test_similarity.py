@@ -14,6 +14,7 @@ warehouse must hold the same pairs with the same counts, values (1e-9) and ranks
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -39,9 +40,12 @@ class SimilaritySpec:
     history_cap: int
     min_cooccurrence: int
     neighbours_k: int
-    label_horizon_hours: int
-    test_days: int | None  # None: derived from the data (int_ml_time_windows)
+    # None: derived from the data, as int_ml_time_windows does (recomputed below).
+    label_horizon_hours: int | None
+    test_days: int | None
     eval_window_share: float
+    negative_sampling: str
+    negative_sampling_max_impression_share: float
 
 
 def spec_from_project() -> SimilaritySpec:
@@ -52,43 +56,65 @@ def spec_from_project() -> SimilaritySpec:
         history_cap=int(dbt_vars["history_cap"]),
         min_cooccurrence=int(dbt_vars["min_cooccurrence"]),
         neighbours_k=int(dbt_vars["neighbours_k"]),
-        label_horizon_hours=int(dbt_vars["label_horizon_hours"]),
-        test_days=_days_or_auto(dbt_vars["test_days"]),
+        label_horizon_hours=_int_or_auto(dbt_vars["label_horizon_hours"]),
+        test_days=_int_or_auto(dbt_vars["test_days"]),
         eval_window_share=float(dbt_vars["eval_window_share"]),
+        negative_sampling=str(dbt_vars["negative_sampling"]),
+        negative_sampling_max_impression_share=float(
+            dbt_vars["negative_sampling_max_impression_share"]
+        ),
     )
 
 
-def _days_or_auto(value: object) -> int | None:
+def _int_or_auto(value: object) -> int | None:
     return None if value is None or value == "auto" else int(value)
 
 
-def derived_test_days(
-    con: duckdb.DuckDBPyConnection, label_cutoff: datetime, share: float
-) -> int:
-    """The test window length int_ml_time_windows derives, recomputed here: the
-    whole days back from the cutoff's day whose labelled (human, at or before the
-    cutoff) impressions come closest to `share` of all of them, ties to fewer
-    days, at least 1, leaving two days with impressions before it."""
+def label_horizon_hours(first_event: datetime, last_event: datetime, spec: SimilaritySpec) -> int:
+    """The var, or derived: 24 h, at most an eighth of the span, at least 1 h."""
+    if spec.label_horizon_hours is not None:
+        return spec.label_horizon_hours
+    return min(24, max(1, int((last_event - first_event).total_seconds() // (8 * 3600))))
+
+
+def labelled_request_times(
+    con: duckdb.DuckDBPyConnection, label_cutoff: datetime, spec: SimilaritySpec
+) -> list[datetime]:
+    """What training is anchored on, up to the cutoff: human impressions, or human
+    engagements when the log trains on sampled negatives (few or no impressions)."""
+    impressions, events = con.execute(
+        "select count(*) filter (where event_type = 'impression'), count(*)"
+        " from marts.fct_engagements where not is_bot_user"
+    ).fetchone()
+    sampling = spec.negative_sampling == "always" or (
+        spec.negative_sampling == "auto"
+        and impressions < spec.negative_sampling_max_impression_share * events
+    )
+    kind = "is_engagement" if sampling else "event_type = 'impression'"
     rows = con.execute(
-        """
-        select date_diff('day', cast(event_at as date), cast(? as date)) as day_offset,
-               count(*) as n
-        from marts.fct_engagements
-        where event_type = 'impression' and not is_bot_user and event_at <= ?
-        group by 1 order by 1
-        """,
-        [label_cutoff, label_cutoff],
+        f"select event_at from marts.fct_engagements"
+        f" where {kind} and not is_bot_user and event_at <= ?",
+        [label_cutoff],
     ).fetchall()
-    total = sum(n for _, n in rows)
-    span = rows[-1][0] + 1 if rows else 0
+    return [row[0] for row in rows]
+
+
+def derived_test_units(offsets: list[int], share: float) -> int:
+    """The test window length int_ml_time_windows derives, recomputed here: the
+    whole units back from the cutoff's whose labelled requests (one offset each)
+    come closest to `share` of all of them, ties to fewer units, at least 1,
+    leaving two units with requests before it."""
+    counts = Counter(offsets)
+    total = len(offsets)
+    span = max(offsets) + 1 if offsets else 0
     best: tuple[float, int] | None = None
     cumulative = 0
-    for offset, n in rows:
-        cumulative += n
-        days = offset + 1
-        if days > span - 2:
+    for offset in sorted(counts):
+        cumulative += counts[offset]
+        units = offset + 1
+        if units > span - 2:
             break
-        candidate = (abs(cumulative / total - share), days)
+        candidate = (abs(cumulative / total - share), units)
         best = candidate if best is None or candidate < best else best
     return best[1] if best else 1
 
@@ -99,13 +125,25 @@ PairValues = dict[tuple[int, int], tuple[int, int, int, float, float]]
 
 def as_of_times(con: duckdb.DuckDBPyConnection, spec: SimilaritySpec) -> dict[str, datetime]:
     """Each scope's as-of time, derived here from the event times alone."""
-    last_event = con.execute("select max(event_at) from marts.fct_engagements").fetchone()[0]
-    label_cutoff = last_event - timedelta(hours=spec.label_horizon_hours)
-    day_start = datetime(label_cutoff.year, label_cutoff.month, label_cutoff.day)
-    test_days = spec.test_days or derived_test_days(con, label_cutoff, spec.eval_window_share)
+    first_event, last_event = con.execute(
+        "select min(event_at), max(event_at) from marts.fct_engagements"
+    ).fetchone()
+    label_cutoff = last_event - timedelta(hours=label_horizon_hours(first_event, last_event, spec))
+    times = labelled_request_times(con, label_cutoff, spec)
+    cutoff_day = datetime(label_cutoff.year, label_cutoff.month, label_cutoff.day)
+    cutoff_hour = cutoff_day + timedelta(hours=label_cutoff.hour)
+    # Whole days, or whole hours when the requests fall on fewer than 3 days.
+    days = [(cutoff_day - datetime(t.year, t.month, t.day)).days for t in times]
+    if spec.test_days is not None or len(set(days)) >= 3:
+        unit, start, offsets = timedelta(days=1), cutoff_day, days
+    else:
+        hour_starts = [datetime(t.year, t.month, t.day, t.hour) for t in times]
+        offsets = [int((cutoff_hour - h).total_seconds() // 3600) for h in hour_starts]
+        unit, start = timedelta(hours=1), cutoff_hour
+    test_units = spec.test_days or derived_test_units(offsets, spec.eval_window_share)
     return {
         "serving": last_event + timedelta(microseconds=1),
-        "backtest": day_start - timedelta(days=test_days - 1),
+        "backtest": start - unit * (test_units - 1),
     }
 
 

@@ -1,18 +1,20 @@
 {#-
     fail_when_windows_do_not_fit(): a post-hook for int_ml_time_windows. Training
-    needs, in time order: some train data, a validation window and a test
-    window of whole days, then label_horizon_hours to label them. A history too
-    short for that (one day of events, say) would otherwise fail the windows'
-    range test under an unreadable name; stop here instead, saying what the data
-    spans, what is needed and what to do. Renders no SQL when the windows fit.
+    needs, in time order: some train data, a validation and a test window of
+    whole units (days, or hours on a log of a day or two), then the label
+    horizon to label them. A history too short for even hour windows, or
+    window lengths set longer than the data, would otherwise fail the windows'
+    range test under an unreadable name; stop here instead, saying what the
+    data spans, what was derived or set and what to do. Renders no SQL when the
+    windows fit.
 -#}
 {% macro fail_when_windows_do_not_fit() -%}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- set result = run_query(
         'select data_start_at, data_end_at, label_cutoff_at, validation_start_at, test_start_at,'
         ~ ' data_start_at < validation_start_at and validation_start_at < test_start_at'
-        ~ ' and test_start_at <= label_cutoff_at and label_cutoff_at < data_end_at as fits'
-        ~ ' from ' ~ this
+        ~ ' and test_start_at <= label_cutoff_at and label_cutoff_at < data_end_at as fits,'
+        ~ ' window_unit, label_horizon_hours, label_horizon_rule from ' ~ this
     ) -%}
     {%- if result.rows | length == 0 or result.rows[0][0] is none -%}
         {{- exceptions.raise_compiler_error(
@@ -24,13 +26,15 @@
     {%- if row[5] -%}{{ return('') }}{%- endif -%}
     {{- exceptions.raise_compiler_error(
         'The clean events span ' ~ row[0] ~ ' to ' ~ row[1] ~ ', too short to split for training:'
-        ~ ' it needs train data, then a validation and a test window of whole days (derived: about'
-        ~ ' a quarter of the labelled events each, at least 1 day; or vars validation_days and'
-        ~ ' test_days), then label_horizon_hours (' ~ var('label_horizon_hours') ~ ' h) to label them.'
-        ~ ' Here the labels would end at ' ~ row[2] ~ ', validation start at ' ~ row[3]
-        ~ ' and test at ' ~ row[4] ~ '. Staging and the marts before this are built; nothing can'
-        ~ ' be trained on this span yet. Fix: give at least 3 days of events plus the label'
-        ~ ' horizon (a shorter label_horizon_hours, e.g. make run VARS=' ~ "'"
-        ~ '{label_horizon_hours: 1}' ~ "'" ~ ', lowers what that needs).'
+        ~ ' it needs train data, then a validation and a test window of at least one whole '
+        ~ row[6] ~ ' (derived: about a quarter of the labelled events each; or vars'
+        ~ ' validation_days and test_days), then the label horizon (' ~ row[7] ~ ' h, '
+        ~ row[8] ~ ') to label them. Here the labels would end at ' ~ row[2]
+        ~ ', validation start at ' ~ row[3] ~ ' and test at ' ~ row[4] ~ '. Staging and the'
+        ~ ' marts before this are built; nothing can be trained on this span yet. Fix: give'
+        ~ ' events over more hours (windows are whole hours when the events fall on one or two'
+        ~ ' days, whole days from three), leave test_days, validation_days and'
+        ~ ' label_horizon_hours unset (null) so they follow the data, or set shorter ones,'
+        ~ ' e.g. make run VARS=' ~ "'" ~ '{label_horizon_hours: 1}' ~ "'" ~ '.'
     ) -}}
 {%- endmacro %}

@@ -13,6 +13,12 @@
         metronomic (coefficient of variation of the gaps between consecutive
         events at most bot_max_gap_cv: people are bursty, CV well above 1;
         Poisson traffic has 1, a timer near 0).
+    Also, without the rate test, when they have at least bot_min_events
+    events round the clock within at most bot_rhythm_alone_max_active_days
+    days: no person stays active through the night of a day or two, whereas
+    over a long history a shifting human schedule can look round the clock,
+    so there the rate must stand out too. On a log of a day or two every
+    user's rate is a count with a wide spread, so a bot's rate rarely does.
     Or, optionally, when their busiest clock hour holds more than
     bot_cap_events_per_hour events (an absolute cap, off when null).
 
@@ -193,6 +199,9 @@ flagged as (
         >= {{ var('bot_min_rate_robust_z') }} as is_rate_outlier,
         quiet_window_share >= {{ var('bot_min_quiet_window_share') }} as is_round_the_clock,
         coalesce(gap_cv <= {{ var('bot_max_gap_cv') }}, false) as is_metronomic,
+        event_count >= {{ var('bot_min_events') }}
+        and quiet_window_share >= {{ var('bot_min_quiet_window_share') }}
+        and active_days <= {{ var('bot_rhythm_alone_max_active_days') }} as is_round_the_clock_in_few_days,
         {%- if var('bot_cap_events_per_hour', none) is not none %}
             max_events_per_hour > {{ var('bot_cap_events_per_hour') }} as is_above_cap
         {%- else %}
@@ -224,10 +233,13 @@ final as (
                 then 'rate_outlier_round_the_clock'
             when flagged.is_rate_outlier and flagged.is_metronomic
                 then 'rate_outlier_metronomic'
+            when flagged.is_round_the_clock_in_few_days
+                then 'round_the_clock_in_few_days'
         end as bot_reason,
         coalesce(
             flagged.is_above_cap
-            or (flagged.is_rate_outlier and (flagged.is_round_the_clock or flagged.is_metronomic)),
+            or (flagged.is_rate_outlier and (flagged.is_round_the_clock or flagged.is_metronomic))
+            or flagged.is_round_the_clock_in_few_days,
             false
         ) as is_bot
     from users

@@ -28,25 +28,27 @@ engagements as (
 
 time_windows as (
     select
+        label_horizon_hours,
         validation_start_at,
         test_start_at
     from {{ ref('int_ml_time_windows') }}
 ),
 
 -- Label: the same user engaged with the same tweet at or after the impression
--- and at most label_horizon_hours later (both ends inclusive).
+-- and at most the label horizon later (both ends inclusive).
 labels as (
     select
         requests.request_id,
         1 as label  -- noqa: RF04
     from requests
+    cross join time_windows
     inner join engagements
         on
             requests.user_id = engagements.user_id
             and requests.tweet_id = engagements.tweet_id
             and requests.request_at <= engagements.event_at
             and engagements.event_at
-            <= {{ ml_dateadd('hour', var('label_horizon_hours'), 'requests.request_at') }}
+            <= {{ ml_dateadd('hour', 'time_windows.label_horizon_hours', 'requests.request_at') }}
     group by requests.request_id
 ),
 

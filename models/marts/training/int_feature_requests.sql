@@ -7,7 +7,7 @@
     negatives_per_positive sampled negatives ('sampled_negative', same
     request_at, later labelled 0). A negative is a tweet live at T (created
     strictly before T, not deleted at or before T), not the positive's tweet,
-    that the user had not engaged with up to T + label_horizon_hours (so its
+    that the user had not engaged with up to T + the label horizon (so its
     label really is 0 under the impression rule), drawn UNIFORMLY: tweets are
     numbered by creation order, the ones created before T are a prefix 1..n(T),
     and draw j picks index 1 + hash(seed, positive id, j) mod n(T): O(positives
@@ -21,14 +21,6 @@
     compares it with the popularity baseline. Sampled requests carry
     position 0, like scoring candidates (their slot is unknown). -#}
 {%- set attempts = 2 * (var('negatives_per_positive') | int(4)) %}
-{%- if var('negative_sampling') == 'always' %}
-    {%- set sampling_on = 'count(*) >= 0' %}
-{%- elif var('negative_sampling') == 'never' %}
-    {%- set sampling_on = 'count(*) < 0' %}
-{%- else %}
-    {%- set sampling_on = "coalesce(sum(case when event_type = 'impression' then 1 else 0 end) < "
-        ~ var('negative_sampling_max_impression_share') ~ " * count(*), false)" %}
-{%- endif %}
 
 with
 
@@ -47,7 +39,10 @@ impressions as (
 ),
 
 time_windows as (
-    select label_cutoff_at from {{ ref('int_ml_time_windows') }}
+    select
+        label_cutoff_at,
+        label_horizon_hours
+    from {{ ref('int_ml_time_windows') }}
 ),
 
 -- Clean non-bot events: engagements (the positives) and the impression share
@@ -68,7 +63,7 @@ clean_events as (
 -- One row: whether negative sampling is on (an aggregate in every case).
 sampling as (
     select
-        {{ sampling_on }} as is_on
+        {{ ml_negative_sampling_on() }} as is_on
     from clean_events
 ),
 
@@ -236,6 +231,7 @@ accepted_draws as (
     from draws
     inner join catalogue
         on draws.tweet_index = catalogue.tweet_index
+    cross join time_windows
     left join first_engagements
         on
             draws.user_id = first_engagements.user_id
@@ -246,7 +242,7 @@ accepted_draws as (
         and (
             first_engagements.event_at is null
             or first_engagements.event_at
-            > {{ ml_dateadd('hour', var('label_horizon_hours'), 'draws.event_at') }}
+            > {{ ml_dateadd('hour', 'time_windows.label_horizon_hours', 'draws.event_at') }}
         )
 ),
 

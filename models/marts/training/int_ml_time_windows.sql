@@ -3,20 +3,24 @@
     post_hook="{{ fail_when_windows_do_not_fit() }}",
 ) }}
 
-{#- The test and validation windows are whole days counted back from the label
-    cutoff. A number set in test_days / validation_days wins; when a var is
-    null or 'auto', its length is derived from the data: the number of days
-    whose labelled impressions come closest to eval_window_share of all
-    labelled impressions (ties: fewer days), at least 1, leaving at least one
-    day of labelled impressions to the windows before it. -#}
+{#- The label horizon, then the test and validation windows counted back from
+    the label cutoff, in whole days, or in whole hours when the labelled
+    requests fall on fewer than 3 days (one or two days of data cannot hold
+    whole-day train, validation and test windows).
+    A number set in label_horizon_hours / test_days / validation_days wins
+    (a set window length is in days); null or 'auto' derives it from the data:
+    - the horizon: 24 h, but at most an eighth of the data's span (at least
+      1 h), so a short log keeps most of its events labellable;
+    - a window: the number of units whose labelled requests come closest to
+      eval_window_share of all of them (ties: fewer units), at least 1,
+      leaving at least one unit with labelled requests to the windows before.
+    Labelled requests are what feat_training_set trains on: human impressions
+    at or before the cutoff, or human engagements on a log that trains on
+    sampled negatives (ml_negative_sampling_on), which has no impressions. -#}
 {%- set share = var('eval_window_share') -%}
-{%- set set_test_days = var('test_days', none) -%}
-{%- set set_validation_days = var('validation_days', none) -%}
-{#- A set length as an integer literal; null (derive) when the var is null or 'auto'. -#}
-{%- set set_test_days = 'cast(null as integer)' if set_test_days in [none, 'auto']
-    else 'cast(' ~ (set_test_days | int) ~ ' as integer)' -%}
-{%- set set_validation_days = 'cast(null as integer)' if set_validation_days in [none, 'auto']
-    else 'cast(' ~ (set_validation_days | int) ~ ' as integer)' -%}
+{%- set set_horizon = ml_int_var_or_null('label_horizon_hours') -%}
+{%- set set_test_days = ml_int_var_or_null('test_days') -%}
+{%- set set_validation_days = ml_int_var_or_null('validation_days') -%}
 
 with
 
@@ -24,8 +28,16 @@ events as (
     select
         event_at,
         event_type,
+        is_engagement,
         is_bot_user
     from {{ ref('fct_engagements') }}
+),
+
+sampling as (
+    select
+        {{ ml_negative_sampling_on() }} as is_on
+    from events
+    where not is_bot_user
 ),
 
 bounds as (
@@ -35,158 +47,216 @@ bounds as (
     from events
 ),
 
-label_cutoff as (
+horizon as (
     select
         data_start_at,
         data_end_at,
-        {{ ml_dateadd('hour', '-' ~ var('label_horizon_hours'), 'data_end_at') }} as label_cutoff_at
+        coalesce(
+            {{ set_horizon }},
+            cast(
+                least(
+                    24,
+                    greatest(
+                        1,
+                        floor({{ ml_datediff('data_start_at', 'data_end_at', 'second') }} / (8 * 3600.0))
+                    )
+                ) as integer
+            )
+        ) as label_horizon_hours,
+        case when {{ set_horizon }} is null then 'derived' else 'set' end as label_horizon_rule
     from bounds
 ),
 
--- The impressions training can label (as feat_training_set: human users, at
--- or before the label cutoff), by whole days back from the cutoff's day
--- (0 = the cutoff's own day).
-labelled_impressions as (
+label_cutoff as (
+    select
+        *,
+        {{ ml_dateadd('hour', '-label_horizon_hours', 'data_end_at') }} as label_cutoff_at
+    from horizon
+),
+
+-- The labelled requests by whole days and whole hours back from the cutoff's
+-- day and hour (0 = the cutoff's own).
+labelled_requests as (
     select
         {{ ml_datediff(
             'cast(events.event_at as date)', 'cast(label_cutoff.label_cutoff_at as date)', 'day',
-        ) }} as day_offset
+        ) }} as day_offset,
+        {{ ml_datediff(
+            "date_trunc('hour', events.event_at)", "date_trunc('hour', label_cutoff.label_cutoff_at)",
+            'hour',
+        ) }} as hour_offset
     from events
     cross join label_cutoff
+    cross join sampling
     where
-        events.event_type = 'impression'
-        and not events.is_bot_user
+        not events.is_bot_user
         and events.event_at <= label_cutoff.label_cutoff_at
+        and (
+            (not sampling.is_on and events.event_type = 'impression')
+            or (sampling.is_on and events.is_engagement)
+        )
 ),
 
-labelled_by_day as (
+window_unit as (
     select
-        day_offset,
-        count(*) as impressions
-    from labelled_impressions
-    group by day_offset
+        case
+            when
+                {{ set_test_days }} is not null
+                or {{ set_validation_days }} is not null
+                or count(distinct day_offset) >= 3
+                then 'day'
+            else 'hour'
+        end as unit
+    from labelled_requests
+),
+
+labelled_by_unit as (
+    select
+        case
+            when window_unit.unit = 'day' then labelled_requests.day_offset
+            else labelled_requests.hour_offset
+        end as unit_offset,
+        count(*) as requests
+    from labelled_requests
+    cross join window_unit
+    group by 1
 ),
 
 labelled_totals as (
     select
-        sum(impressions) as labelled_impressions,
-        max(day_offset) + 1 as labelled_days
-    from labelled_by_day
+        sum(requests) as labelled_requests,
+        max(unit_offset) + 1 as labelled_units
+    from labelled_by_unit
 ),
 
--- Each candidate test length d (a day with impressions, d = its offset + 1)
--- and the share of labelled impressions in the last d days.
+-- Each candidate test length n (a unit with requests, n = its offset + 1)
+-- and the share of labelled requests in the last n units.
 test_candidates as (
     select
-        labelled_by_day.day_offset + 1 as window_days,
+        labelled_by_unit.unit_offset + 1 as window_units,
         cast(
-            sum(labelled_by_day.impressions) over (
-                order by labelled_by_day.day_offset
+            sum(labelled_by_unit.requests) over (
+                order by labelled_by_unit.unit_offset
                 rows between unbounded preceding and current row
             ) as double
-        ) / labelled_totals.labelled_impressions as window_share
-    from labelled_by_day
+        ) / labelled_totals.labelled_requests as window_share
+    from labelled_by_unit
     cross join labelled_totals
-    where labelled_by_day.day_offset + 1 <= labelled_totals.labelled_days - 2
+    where labelled_by_unit.unit_offset + 1 <= labelled_totals.labelled_units - 2
 ),
 
 derived_test as (
-    select window_days
+    select window_units
     from test_candidates
-    order by abs(window_share - {{ share }}), window_days
+    order by abs(window_share - {{ share }}), window_units
     limit 1
 ),
 
 effective_test as (
     select
-        coalesce({{ set_test_days }}, derived_test.window_days, 1) as test_days,
-        case when {{ set_test_days }} is null then 'derived' else 'set' end as test_days_rule
+        coalesce({{ set_test_days }}, derived_test.window_units, 1) as test_units,
+        case when {{ set_test_days }} is null then 'derived' else 'set' end as test_window_rule
     from labelled_totals
-    left join derived_test on labelled_totals.labelled_impressions > 0
+    left join derived_test on labelled_totals.labelled_requests > 0
 ),
 
 -- The same for the validation window, counted back from the test start.
 validation_candidates as (
     select
-        labelled_by_day.day_offset - effective_test.test_days + 1 as window_days,
+        labelled_by_unit.unit_offset - effective_test.test_units + 1 as window_units,
         cast(
-            sum(labelled_by_day.impressions) over (
-                order by labelled_by_day.day_offset
+            sum(labelled_by_unit.requests) over (
+                order by labelled_by_unit.unit_offset
                 rows between unbounded preceding and current row
             ) as double
-        ) / labelled_totals.labelled_impressions as window_share
-    from labelled_by_day
+        ) / labelled_totals.labelled_requests as window_share
+    from labelled_by_unit
     cross join effective_test
     cross join labelled_totals
     where
-        labelled_by_day.day_offset >= effective_test.test_days
-        and labelled_by_day.day_offset + 1 <= labelled_totals.labelled_days - 1
+        labelled_by_unit.unit_offset >= effective_test.test_units
+        and labelled_by_unit.unit_offset + 1 <= labelled_totals.labelled_units - 1
 ),
 
 derived_validation as (
-    select window_days
+    select window_units
     from validation_candidates
-    order by abs(window_share - {{ share }}), window_days
+    order by abs(window_share - {{ share }}), window_units
     limit 1
 ),
 
 effective_windows as (
     select
-        effective_test.test_days,
-        effective_test.test_days_rule,
-        coalesce({{ set_validation_days }}, derived_validation.window_days, 1) as validation_days,
-        case when {{ set_validation_days }} is null then 'derived' else 'set' end as validation_days_rule
+        effective_test.test_units,
+        effective_test.test_window_rule,
+        coalesce({{ set_validation_days }}, derived_validation.window_units, 1) as validation_units,
+        case when {{ set_validation_days }} is null then 'derived' else 'set' end as validation_window_rule
     from effective_test
-    left join derived_validation on effective_test.test_days > 0
+    left join derived_validation on effective_test.test_units > 0
 ),
 
 window_counts as (
     select
         sum(
             case
-                when labelled_by_day.day_offset < effective_windows.test_days
-                    then labelled_by_day.impressions
+                when labelled_by_unit.unit_offset < effective_windows.test_units
+                    then labelled_by_unit.requests
             end
-        ) as test_impressions,
+        ) as test_requests,
         sum(
             case
                 when
-                    labelled_by_day.day_offset >= effective_windows.test_days
-                    and labelled_by_day.day_offset
-                    < effective_windows.test_days + effective_windows.validation_days
-                    then labelled_by_day.impressions
+                    labelled_by_unit.unit_offset >= effective_windows.test_units
+                    and labelled_by_unit.unit_offset
+                    < effective_windows.test_units + effective_windows.validation_units
+                    then labelled_by_unit.requests
             end
-        ) as validation_impressions
-    from labelled_by_day
+        ) as validation_requests
+    from labelled_by_unit
     cross join effective_windows
 ),
 
-test_window as (
+-- The last test_units whole units, the cutoff's own included; validation
+-- the validation_units before them.
+window_starts as (
     select
-        label_cutoff.data_start_at,
-        label_cutoff.data_end_at,
-        label_cutoff.label_cutoff_at,
-        effective_windows.test_days,
-        effective_windows.validation_days,
-        effective_windows.test_days_rule,
-        effective_windows.validation_days_rule,
-        -- The last test_days calendar days, the cutoff's own day included.
-        {{ ml_dateadd(
-            'day',
-            '1 - effective_windows.test_days',
-            "date_trunc('day', label_cutoff.label_cutoff_at)",
-        ) }} as test_start_at
+        label_cutoff.*,
+        window_unit.unit,
+        effective_windows.*,
+        case
+            when window_unit.unit = 'day'
+                then {{ ml_dateadd(
+                    'day', '1 - effective_windows.test_units', "date_trunc('day', label_cutoff.label_cutoff_at)",
+                ) }}
+            else {{ ml_dateadd(
+                'hour', '1 - effective_windows.test_units', "date_trunc('hour', label_cutoff.label_cutoff_at)",
+            ) }}
+        end as test_start_at,
+        case
+            when window_unit.unit = 'day'
+                then {{ ml_dateadd(
+                    'day',
+                    '1 - effective_windows.test_units - effective_windows.validation_units',
+                    "date_trunc('day', label_cutoff.label_cutoff_at)",
+                ) }}
+            else {{ ml_dateadd(
+                'hour',
+                '1 - effective_windows.test_units - effective_windows.validation_units',
+                "date_trunc('hour', label_cutoff.label_cutoff_at)",
+            ) }}
+        end as validation_start_at
     from label_cutoff
+    cross join window_unit
     cross join effective_windows
 ),
 
 window_shares as (
     select
         {{ ml_safe_divide(
-            'coalesce(window_counts.test_impressions, 0)', 'labelled_totals.labelled_impressions',
+            'coalesce(window_counts.test_requests, 0)', 'labelled_totals.labelled_requests',
         ) }} as test_share,
         {{ ml_safe_divide(
-            'coalesce(window_counts.validation_impressions, 0)', 'labelled_totals.labelled_impressions',
+            'coalesce(window_counts.validation_requests, 0)', 'labelled_totals.labelled_requests',
         ) }} as validation_share
     from window_counts
     cross join labelled_totals
@@ -194,24 +264,25 @@ window_shares as (
 
 final as (
     select
-        cast(test_window.data_start_at as timestamp) as data_start_at,
-        cast(test_window.data_end_at as timestamp) as data_end_at,
-        cast(test_window.label_cutoff_at as timestamp) as label_cutoff_at,
+        cast(window_starts.data_start_at as timestamp) as data_start_at,
+        cast(window_starts.data_end_at as timestamp) as data_end_at,
+        cast(window_starts.label_horizon_hours as integer) as label_horizon_hours,
+        cast(window_starts.label_horizon_rule as varchar) as label_horizon_rule,
+        cast(window_starts.label_cutoff_at as timestamp) as label_cutoff_at,
+        cast(window_starts.validation_start_at as timestamp) as validation_start_at,
+        cast(window_starts.test_start_at as timestamp) as test_start_at,
         cast(
-            {{ ml_dateadd('day', '-test_window.validation_days', 'test_window.test_start_at') }} as timestamp
-        ) as validation_start_at,
-        cast(test_window.test_start_at as timestamp) as test_start_at,
-        cast(
-            {{ ml_dateadd('microsecond', '1', 'test_window.data_end_at') }} as timestamp
+            {{ ml_dateadd('microsecond', '1', 'window_starts.data_end_at') }} as timestamp
         ) as serving_as_of_at,
-        cast(test_window.test_days as integer) as test_days,
-        cast(test_window.validation_days as integer) as validation_days,
-        cast(test_window.test_days_rule as varchar) as test_days_rule,
-        cast(test_window.validation_days_rule as varchar) as validation_days_rule,
+        cast(window_starts.unit as varchar) as window_unit,
+        cast(window_starts.test_units as integer) as test_units,
+        cast(window_starts.validation_units as integer) as validation_units,
+        cast(window_starts.test_window_rule as varchar) as test_window_rule,
+        cast(window_starts.validation_window_rule as varchar) as validation_window_rule,
         cast({{ share }} as double) as target_window_share,
         cast(window_shares.test_share as double) as test_share,
         cast(window_shares.validation_share as double) as validation_share
-    from test_window
+    from window_starts
     cross join window_shares
 )
 
