@@ -301,7 +301,13 @@ def build_pipeline(kind: str, config: TrainConfig, empty_columns: tuple[int, ...
     if kind == "logistic_regression":
         return Pipeline(
             [
-                ("impute", SimpleImputer(strategy="median", add_indicator=True)),
+                # A feature with no value on any training row (the multi-day
+                # windows on a one-day log) is kept, filled with 0, so the
+                # fitted pipeline takes the same columns as scoring sends.
+                (
+                    "impute",
+                    SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
+                ),
                 ("scale", StandardScaler()),
                 (
                     "model",

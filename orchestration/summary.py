@@ -99,6 +99,18 @@ def summarize(db_path: Path) -> str:
             ),
             _optional(
                 con,
+                "Time windows (derived unless set; intermediate.int_ml_time_windows):",
+                "select 'validation' as window, validation_start_at as starts,"
+                " validation_units || ' ' || window_unit || 's' as length,"
+                " validation_window_rule as rule from intermediate.int_ml_time_windows"
+                " union all select 'test', test_start_at, test_units || ' ' || window_unit || 's',"
+                " test_window_rule from intermediate.int_ml_time_windows"
+                " union all select 'label horizon (unlabelled)', label_cutoff_at,"
+                " label_horizon_hours || ' hours', label_horizon_rule"
+                " from intermediate.int_ml_time_windows order by starts",
+            ),
+            _optional(
+                con,
                 "Similarity (serving scope):",
                 "select count(*) as tweet_pairs, count(distinct tweet_id) as tweets,"
                 " round(avg(cosine), 4) as mean_cosine from marts.sim_tweet_tweet"

@@ -4,6 +4,7 @@ every check passing, and a failing error-severity dbt test stops training."""
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,6 +95,7 @@ def test_run_summary_reports_every_stage(full_run) -> None:
         "Warehouse layers",
         "Raw rows set aside by staging",
         "Training set",
+        "Time windows",
         "Similarity",
         "Current model",
         "Ranking evaluation",
@@ -101,6 +103,9 @@ def test_run_summary_reports_every_stage(full_run) -> None:
         "Top recommendations",
     ):
         assert heading in text, f"summary lacks {heading!r}:\n{text}"
+    # The sample's derived windows, as int_ml_time_windows records them.
+    assert re.search(r"\n  test +2026-10-21 00:00:00 +7 days +derived\n", text), text
+    assert re.search(r"\n  label horizon \(unlabelled\) +2026-10-27 \S+ +24 hours +derived\n", text)
 
 
 def _raw_copy_with_malformed_timestamps(seeds: Path, target: Path) -> None:
