@@ -18,6 +18,10 @@
     {%- endif -%}
 
     {%- set file_info = _find_raw_file(raw_dir, model['alias']) -%}
+    {#- A CSV that breaks the dialect stops here, naming its line, not in staging. -#}
+    {%- if file_info.format == 'csv' -%}
+        {%- do raw_csv_check(file_info.path, model['alias']) -%}
+    {%- endif -%}
     {%- set target_relation = this.incorporate(type='view') -%}
     {{ run_hooks(pre_hooks) }}
     {%- if existing is not none and not existing.is_view -%}

@@ -122,7 +122,12 @@
     {%- set text = raw_text(column) -%}
     {%- set grammar = raw_timestamp_grammar(format) -%}
     {%- if format == 'contract' -%}
-        try_strptime({{ text }}, '%Y-%m-%d %H:%M:%S.%g')
+        {#- The grammar first: strptime alone lets trailing and embedded
+            whitespace (a tab, CR, LF) through. -#}
+        case
+            when {{ regex_full_match(text, grammar) }}
+                then try_strptime({{ text }}, '%Y-%m-%d %H:%M:%S.%g')
+        end
     {%- elif format == 'iso8601' -%}
         {#- A value without a zone is UTC: an explicit +00:00 keeps the session's time zone out of it. -#}
         case

@@ -43,17 +43,33 @@
 {%- endmacro %}
 
 
-{#- A whole-number id as bigint, or null. '1.0' and '1e3' are not ids (a plain
-    cast would round them), so the text must be digits only. -#}
-{% macro parse_raw_bigint(column) -%}
-    {{ return(adapter.dispatch('parse_raw_bigint', 'social_ml')(column)) }}
+{#- A whole number of SQL type `sql_type` (bigint, integer), or null: when
+    empty, not digits only ('1.0' and '1e3' are not whole numbers: a plain cast
+    would round them), or out of the type's range (raw_out_of_range tells that
+    apart). Never raises, whatever the text. -#}
+{% macro parse_raw_integer(column, sql_type='bigint') -%}
+    {{ return(adapter.dispatch('parse_raw_integer', 'social_ml')(column, sql_type)) }}
 {%- endmacro %}
 
-{% macro duckdb__parse_raw_bigint(column) -%}
+{% macro duckdb__parse_raw_integer(column, sql_type='bigint') -%}
     case
-        when regexp_full_match({{ raw_text(column) }}, '-?[0-9]{1,18}')
-            then cast({{ raw_text(column) }} as bigint)
+        when regexp_full_match({{ raw_text(column) }}, '-?[0-9]+')
+            then try_cast({{ raw_text(column) }} as {{ sql_type }})
     end
+{%- endmacro %}
+
+
+{#- A whole-number id as bigint, or null (parse_raw_integer). -#}
+{% macro parse_raw_bigint(column) -%}
+    {{ parse_raw_integer(column, 'bigint') }}
+{%- endmacro %}
+
+
+{#- True when the text `raw_expr` is a whole number that parsed to null
+    (`parsed_expr`): too large for its type, so quarantined as
+    out_of_range:<column> rather than malformed. -#}
+{% macro raw_out_of_range(raw_expr, parsed_expr) -%}
+    ({{ parsed_expr }} is null and coalesce({{ regex_full_match(raw_expr, '-?[0-9]+') }}, false))
 {%- endmacro %}
 
 

@@ -63,7 +63,7 @@
 {% macro _raw_file_as_text(path, format) -%}
     {%- set quoted_path = "'" ~ path | replace("'", "''") ~ "'" -%}
     {%- if format == 'csv' -%}
-        {{- return('read_csv(' ~ quoted_path ~ ', header = true, all_varchar = true)') -}}
+        {{- return(raw_csv_read(path)) -}}
     {%- endif -%}
     {#- Parquet keeps its own types: cast each column to text, timestamps in the contract's format. -#}
     {%- set described = run_query('describe select * from read_parquet(' ~ quoted_path ~ ')') -%}

@@ -40,7 +40,7 @@ typed as (
         {{ raw_id('user', 'user_id') }} as user_id,
         {{ raw_id('tweet', 'tweet_id') }} as tweet_id,
         lower({{ raw_text('event_type') }}) as event_type,
-        cast({{ parse_raw_bigint('position') }} as integer) as position,
+        {{ parse_raw_integer('position', 'integer') }} as position,
         lower({{ raw_text('client') }}) as client
     from source
 ),
@@ -48,22 +48,33 @@ typed as (
 deliveries_ranked as (
     -- At-least-once delivery: keep the earliest-received copy of each event_id.
     -- Ties on ingested_at fall back to the raw text of every column, so the
-    -- kept row never depends on file order.
+    -- kept row never depends on file order. A later copy whose payload (every
+    -- typed column but ingested_at) differs from the kept one's is not a
+    -- redelivery but a conflict: quarantined as conflicting_duplicate.
     select
         *,
-        row_number() over (
-            partition by event_id
-            order by
-                ingested_at nulls last,
-                raw_ingested_at nulls last,
-                raw_event_ts nulls last,
-                raw_user_id nulls last,
-                raw_tweet_id nulls last,
-                raw_event_type nulls last,
-                raw_position nulls last,
-                raw_client nulls last
-        ) as rank_within_event_id
+        row_number() over deliveries as rank_within_event_id,
+        (
+            event_at is distinct from first_value(event_at) over deliveries
+            or user_id is distinct from first_value(user_id) over deliveries
+            or tweet_id is distinct from first_value(tweet_id) over deliveries
+            or event_type is distinct from first_value(event_type) over deliveries
+            or position is distinct from first_value(position) over deliveries
+            or client is distinct from first_value(client) over deliveries
+        ) as is_conflicting
     from typed
+    window deliveries as (
+        partition by event_id
+        order by
+            ingested_at nulls last,
+            raw_ingested_at nulls last,
+            raw_event_ts nulls last,
+            raw_user_id nulls last,
+            raw_tweet_id nulls last,
+            raw_event_type nulls last,
+            raw_position nulls last,
+            raw_client nulls last
+    )
 ),
 
 checked as (
@@ -73,10 +84,21 @@ checked as (
         deliveries_ranked.*,
         case
             when deliveries_ranked.event_id is null then 'missing_event_id'
+            when deliveries_ranked.rank_within_event_id > 1 and deliveries_ranked.is_conflicting
+                then 'conflicting_duplicate'
             when deliveries_ranked.rank_within_event_id > 1 then null
             when
                 deliveries_ranked.event_at is null or deliveries_ranked.ingested_at is null
                 then 'malformed_timestamp'
+            -- Time bounds: nothing is received after this run started (plus
+            -- the clock tolerance), or happened before the start of history.
+            when deliveries_ranked.ingested_at > {{ ingestion_clock() }}
+                + interval '{{ var("future_tolerance_seconds") }} seconds'
+                then 'ingested_in_future'
+            when
+                least(deliveries_ranked.event_at, deliveries_ranked.ingested_at)
+                < cast('{{ var("history_start") }}' as timestamp)
+                then 'before_history_start'
             when
                 deliveries_ranked.event_type is null
                 or deliveries_ranked.event_type not in (
@@ -85,9 +107,15 @@ checked as (
                 )
                 then 'unknown_event_type'
             when deliveries_ranked.raw_user_id is null then 'missing_user'
+            when {{ raw_out_of_range('deliveries_ranked.raw_user_id', 'deliveries_ranked.user_id') }}
+                then 'out_of_range:user_id'
+            when {{ raw_out_of_range('deliveries_ranked.raw_tweet_id', 'deliveries_ranked.tweet_id') }}
+                then 'out_of_range:tweet_id'
             when
                 deliveries_ranked.user_id is null or deliveries_ranked.tweet_id is null
                 then 'malformed_id'
+            when {{ raw_out_of_range('deliveries_ranked.raw_position', 'deliveries_ranked.position') }}
+                then 'out_of_range:position'
             when
                 deliveries_ranked.position is null
                 or deliveries_ranked.position < 0
@@ -106,6 +134,8 @@ checked as (
         end as quarantine_reason,
         case
             when deliveries_ranked.event_id is null then 'quarantined'
+            when deliveries_ranked.rank_within_event_id > 1 and deliveries_ranked.is_conflicting
+                then 'quarantined'
             when deliveries_ranked.rank_within_event_id > 1 then 'duplicate'
         end as status_before_checks
     from deliveries_ranked

@@ -33,6 +33,10 @@ row_checked as (
         typed.*,
         case
             when typed.raw_follower_id is null or typed.raw_followee_id is null then 'missing_id'
+            when {{ raw_out_of_range('typed.raw_follower_id', 'typed.follower_id') }}
+                then 'out_of_range:follower_id'
+            when {{ raw_out_of_range('typed.raw_followee_id', 'typed.followee_id') }}
+                then 'out_of_range:followee_id'
             when typed.follower_id is null or typed.followee_id is null then 'malformed_id'
             when typed.followed_at is null then 'malformed_timestamp'
             when typed.follower_id = typed.followee_id then 'self_follow'

@@ -13,7 +13,7 @@ with
             '{{ space }}' as id_space,
             '{{ table }}.{{ column }}' as owning_column,
             count({{ raw_text(column) }}) as non_empty_ids,
-            count(case when {{ regex_full_match(raw_text(column), '-?[0-9]{1,18}') }} then 1 end)
+            count(case when {{ regex_full_match(raw_text(column), '-?[0-9]{1,19}') }} then 1 end)
                 as integer_ids,
             count(distinct {{ raw_text(column) }}) as distinct_ids,
             count(distinct {{ raw_text_id_hash(raw_text(column)) }}) as distinct_text_hashes,

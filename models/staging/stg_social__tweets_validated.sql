@@ -40,6 +40,9 @@ row_checked as (
         case
             when typed.raw_tweet_id is null then 'missing_id'
             -- An empty author_id is a deleted or unknown account (author_status), not dirt.
+            when {{ raw_out_of_range('typed.raw_tweet_id', 'typed.tweet_id') }} then 'out_of_range:tweet_id'
+            when {{ raw_out_of_range('typed.raw_author_id', 'typed.author_id') }}
+                then 'out_of_range:author_id'
             when
                 typed.tweet_id is null or (typed.raw_author_id is not null and typed.author_id is null)
                 then 'malformed_id'

@@ -33,6 +33,7 @@ row_checked as (
         *,
         case
             when raw_user_id is null then 'missing_id'
+            when {{ raw_out_of_range('raw_user_id', 'user_id') }} then 'out_of_range:user_id'
             when user_id is null then 'malformed_id'
             when signup_at is null then 'malformed_timestamp'
             when is_verified is null then 'malformed_value'
