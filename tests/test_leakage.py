@@ -1,5 +1,9 @@
 """No leakage: a training row's features depend only on events before its impression.
 
+Also (issue 12): appending later data (a user turning bot after a cut-off T, events
+past the end) to a built warehouse and re-running changes no training row before T:
+none disappears, and none changes a feature, its label or its split.
+
 Rebuild the warehouse from the same seeds after rewriting every raw event that happens
 after a cut-off time (types swapped: like <-> retweet, click -> negative_feedback;
 counts per user, hour and day stay the same, so the bot flags do not move). Every
@@ -10,12 +14,14 @@ so this test can fail, rows after the cut-off must show changed features.
 from __future__ import annotations
 
 import math
+import shutil
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import ML_MARTS_SELECT, run_dbt
 
 RAW_TS_FORMAT = "%Y-%m-%d %H:%M:%S.%g"
 # Floats are compared with this tolerance: a parallel sum may differ in the last bit.
@@ -128,3 +134,124 @@ def test_rows_after_cutoff_do_change(leakage_runs) -> None:
     # Point-in-time tweet, user-author and daily user features all see the rewrite.
     assert {"f_tweet_engagements", "f_user_author_affinity", "f_user_likes_7d"} <= moved_names
 
+
+
+# --- Appending later data: a bot-like burst after T and events past the end ---
+
+BURST_EVERY_MINUTES = 5
+BURST_HOURS = 48
+PAST_END_DAYS = 3
+
+
+def split_rows(db_path: Path) -> dict[str, tuple]:
+    """impression_id -> (split, label, every f_ feature)."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        names = feature_columns(con)
+        rows = con.execute(
+            f"select impression_id, split, label, {', '.join(names)} from marts.feat_training_set"
+        ).fetchall()
+    return {r[0]: tuple(r[1:]) for r in rows}
+
+
+def append_later_data(db_path: Path, cutoff: datetime) -> int:
+    """Append to the raw events: a typical human user (about 30 training rows before
+    `cutoff`) turning bot right after it (one event every 5 minutes, round the clock,
+    for 48 hours, on tweets live then), and a
+    copy of the last day's events moved 3 days past the end. Returns the burst's user."""
+    with duckdb.connect(str(db_path)) as con:
+        user_id = con.execute(
+            """
+            select user_id from marts.feat_training_set
+            where impression_at < ? group by user_id order by abs(count(*) - 30), user_id limit 1
+            """,
+            [cutoff],
+        ).fetchone()[0]
+        con.execute(
+            f"""
+            insert into raw.raw_events
+            with live as (
+                select tweet_id, row_number() over (order by tweet_id) - 1 as n
+                from staging.stg_social__tweets
+                where created_at < ? and (deleted_at is null or deleted_at > ? + interval 3 day)
+            ),
+            burst as (
+                select
+                    k,
+                    ? + interval 1 minute + to_minutes(cast(k * {BURST_EVERY_MINUTES} as bigint))
+                        + to_seconds(cast(k % 7 as bigint)) as at
+                from range({BURST_HOURS * 60 // BURST_EVERY_MINUTES}) as r(k)
+            )
+            select
+                'burst-' || cast(burst.k as varchar),
+                strftime(burst.at, '{RAW_TS_FORMAT}'),
+                strftime(burst.at + interval 1 second, '{RAW_TS_FORMAT}'),
+                cast(? as varchar),
+                cast(live.tweet_id as varchar),
+                'impression', '0', 'web'
+            from burst
+            inner join live on live.n = burst.k % (select count(*) from live)
+            """,
+            [cutoff, cutoff, cutoff, user_id],
+        )
+        con.execute(
+            f"""
+            insert into raw.raw_events
+            select
+                event_id || '-later',
+                strftime(try_strptime(event_ts, '{RAW_TS_FORMAT}')
+                    + interval {PAST_END_DAYS} day, '{RAW_TS_FORMAT}'),
+                strftime(try_strptime(ingested_at, '{RAW_TS_FORMAT}')
+                    + interval {PAST_END_DAYS} day, '{RAW_TS_FORMAT}'),
+                user_id, tweet_id, event_type, position, client
+            from raw.raw_events
+            where try_strptime(event_ts, '{RAW_TS_FORMAT}')
+                > (select max(event_at) from marts.fct_engagements) - interval 1 day
+            """
+        )
+    return int(user_id)
+
+
+@pytest.fixture(scope="module")
+def appended_runs(ml_warehouse: Path, tmp_path_factory: pytest.TempPathFactory):
+    """(rows before, rows after appending later data and re-running, cut-off, burst user,
+    the rebuilt warehouse)."""
+    cutoff = cutoff_time(ml_warehouse)
+    root = tmp_path_factory.mktemp("appended")
+    db_path = root / "warehouse.duckdb"
+    shutil.copy(ml_warehouse, db_path)
+    burst_user = append_later_data(db_path, cutoff)
+    run_dbt(["run", *ML_MARTS_SELECT], db_path, root / "target")
+    times = training_rows(ml_warehouse)[2]
+    return split_rows(ml_warehouse), split_rows(db_path), cutoff, burst_user, db_path, times
+
+
+def test_appending_later_data_changes_no_earlier_training_row(appended_runs) -> None:
+    """No row before the cut-off disappears, changes a feature, its label or its split."""
+    baseline, rebuilt, cutoff, _, _, times = appended_runs
+    before = [i for i, at in times.items() if at < cutoff]
+    assert len(before) > 1000
+    missing = [i for i in before if i not in rebuilt]
+    assert not missing, f"{len(missing)} training rows before the cut-off disappeared"
+    changed = [i for i in before if not all(map(same_value, baseline[i], rebuilt[i]))]
+    examples = [(i, baseline[i][:2], rebuilt[i][:2]) for i in changed[:3]]
+    assert not changed, f"{len(changed)} rows before the cut-off changed: {examples}"
+
+
+def test_the_appended_data_is_really_there(appended_runs) -> None:
+    """The companion: the burst made its user a bot after the cut-off (a whole-history
+    flag would have dropped their earlier rows), the data now ends later, and the
+    recorded split was kept rather than derived from the new end."""
+    baseline, rebuilt, cutoff, burst_user, db_path, _ = appended_runs
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        is_bot, since = con.execute(
+            "select is_bot, bot_since_at from intermediate.int_users_bot_flagged where user_id = ?",
+            [burst_user],
+        ).fetchone()
+        split_rule, derived_test, test = con.execute(
+            "select windows.split_rule, derived.test_start_at, windows.test_start_at"
+            " from intermediate.int_ml_time_windows as windows"
+            " cross join intermediate.int_ml_windows_derived as derived"
+        ).fetchone()
+    assert is_bot and since > cutoff
+    assert split_rule == "recorded" and derived_test > test
+    assert len(rebuilt) > len(baseline)

@@ -11,6 +11,18 @@
     {%- if pinned -%}
         cast('{{ pinned }}' as timestamp)
     {%- else -%}
+        {{ run_started_timestamp() }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- run_started_timestamp(): when this dbt invocation started (UTC, whole
+    seconds), as a timestamp literal. (The linter renders without dbt's
+    run_started_at: it gets the epoch.) -#}
+{% macro run_started_timestamp() -%}
+    {%- if run_started_at is defined -%}
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp)
+    {%- else -%}
+        cast('1970-01-01 00:00:00' as timestamp)
     {%- endif -%}
 {%- endmacro %}

@@ -18,3 +18,8 @@ def dispatch(macro_name: str, macro_namespace: str | None = None) -> Callable[..
         return f"{macro_name}()"
 
     return render
+
+
+def get_columns_in_relation(relation: object) -> list[object]:
+    """No database to ask: a relation has no columns here."""
+    return []

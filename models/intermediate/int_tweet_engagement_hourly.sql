@@ -1,4 +1,5 @@
-{#- Bot users' events are left out: these windows feed human engagement signals. -#}
+{#- Bots' events (from their bot_since_at on) are left out: these windows feed
+    human engagement signals. -#}
 
 with
 
@@ -15,7 +16,7 @@ human_events as (
     from events
     inner join bot_flags
         on events.user_id = bot_flags.user_id
-    where not bot_flags.is_bot
+    where not {{ ml_bot_at('events.event_at', 'bot_flags.bot_since_at') }}
 ),
 
 final as (

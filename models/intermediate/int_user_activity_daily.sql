@@ -1,6 +1,6 @@
 {#-
-    A calendar that grows with activity, not with users x days: every non-bot
-    user has a row for each day from an active day to tail_days after it
+    A calendar that grows with activity, not with users x days: every user
+    with human events (before their bot_since_at, if any) has a row for each day from an active day to tail_days after it
     (capped at the last day of data), a quiet day as a row of zeros. Those
     days form contiguous runs per user (run_start_date), each starting on an
     active day and ending with tail_days quiet days (or at the last day of
@@ -11,10 +11,6 @@
 {%- set tail_days = ml_daily_calendar_tail_days() %}
 
 with
-
-users as (
-    select * from {{ ref('stg_social__users') }}
-),
 
 bot_flags as (
     select * from {{ ref('int_users_bot_flagged') }}
@@ -33,12 +29,15 @@ sessions as (
 -- earliest event is the earliest event date.
 daily_counts as (
     select
-        user_id,
-        cast(event_at as date) as activity_date,
+        events.user_id,
+        cast(events.event_at as date) as activity_date,
         count(*) as event_count,
-        {{ event_type_counts('event_type') }}
+        {{ event_type_counts('events.event_type') }}
     from events
-    group by user_id, cast(event_at as date)
+    inner join bot_flags
+        on events.user_id = bot_flags.user_id
+    where not {{ ml_bot_at('events.event_at', 'bot_flags.bot_since_at') }}
+    group by events.user_id, cast(events.event_at as date)
 ),
 
 data_range as (
@@ -56,14 +55,6 @@ calendar as (
     ) }} as spine
 ),
 
-human_users as (
-    select users.user_id
-    from users
-    inner join bot_flags
-        on users.user_id = bot_flags.user_id
-    where not bot_flags.is_bot
-),
-
 active_days as (
     select
         daily_counts.user_id,
@@ -72,8 +63,6 @@ active_days as (
             partition by daily_counts.user_id order by daily_counts.activity_date
         ) as previous_active_date
     from daily_counts
-    inner join human_users
-        on daily_counts.user_id = human_users.user_id
 ),
 
 -- An active day opens a new run when the previous run's tail (tail_days
@@ -122,11 +111,14 @@ user_days as (
 
 daily_sessions as (
     select
-        user_id,
-        cast(started_at as date) as activity_date,
+        sessions.user_id,
+        cast(sessions.started_at as date) as activity_date,
         count(*) as sessions_started
     from sessions
-    group by user_id, cast(started_at as date)
+    inner join bot_flags
+        on sessions.user_id = bot_flags.user_id
+    where not {{ ml_bot_at('sessions.started_at', 'bot_flags.bot_since_at') }}
+    group by sessions.user_id, cast(sessions.started_at as date)
 ),
 
 final as (

@@ -28,7 +28,7 @@ final as (
         events.position,
         events.client,
         sessionized.session_id,
-        bot_flags.is_bot as is_bot_user,
+        {{ ml_bot_at('events.event_at', 'bot_flags.bot_since_at') }} as is_bot_user,
         {{ is_engagement('events.event_type') }} as is_engagement,
         events.is_late_arrival
     from events
