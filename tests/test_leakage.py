@@ -139,7 +139,7 @@ def test_rows_after_cutoff_do_change(leakage_runs) -> None:
 # --- Appending later data: a bot-like burst after T and events past the end ---
 
 BURST_EVERY_MINUTES = 5
-BURST_HOURS = 48
+BURST_HOURS = 72
 PAST_END_DAYS = 3
 
 
@@ -156,7 +156,7 @@ def split_rows(db_path: Path) -> dict[str, tuple]:
 def append_later_data(db_path: Path, cutoff: datetime) -> int:
     """Append to the raw events: a typical human user (about 30 training rows before
     `cutoff`) turning bot right after it (one event every 5 minutes, round the clock,
-    for 48 hours, on tweets live then), and a
+    for 72 hours, on tweets live then), and a
     copy of the last day's events moved 3 days past the end. Returns the burst's user."""
     with duckdb.connect(str(db_path)) as con:
         user_id = con.execute(
