@@ -42,6 +42,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from ml.config import QualityGateConfig
+from ml.sampling import stratified_sample
 
 # Rows x resamples computed per block: bounds the memory of one block (~16 MB per array).
 _BLOCK_CELLS = 1 << 21
@@ -168,27 +169,6 @@ def _draw_counts(rng: np.random.Generator, size: int, blocks: int) -> np.ndarray
     return np.bincount(drawn.ravel(), minlength=blocks * size).reshape(blocks, size)
 
 
-def _stratified_subsample(
-    positive: np.ndarray, max_rows: int | None, rng: np.random.Generator
-) -> np.ndarray | None:
-    """Sorted indices of `max_rows` rows, each label keeping its share (drawn uniformly
-    without replacement within the label); None when there are not more rows than that."""
-    rows = len(positive)
-    if max_rows is None or rows <= max_rows:
-        return None
-    positives, negatives = np.flatnonzero(positive), np.flatnonzero(~positive)
-    keep_pos = min(len(positives), max(1, round(max_rows * len(positives) / rows)))
-    keep_pos = max(keep_pos, max_rows - len(negatives))
-    return np.sort(
-        np.concatenate(
-            [
-                rng.choice(positives, size=keep_pos, replace=False),
-                rng.choice(negatives, size=max_rows - keep_pos, replace=False),
-            ]
-        )
-    )
-
-
 def paired_bootstrap(
     labels: np.ndarray,
     model_scores: np.ndarray,
@@ -218,12 +198,14 @@ def paired_bootstrap(
         "log_loss": (float(model_loss.mean()), float(baseline_loss.mean())),
     }
 
-    rng = np.random.default_rng(seed)
-    sample = _stratified_subsample(positive, max_rows, rng)
+    sample = stratified_sample(positive, max_rows, seed)
     if sample is not None:
         positive, model, baseline = positive[sample], model[sample], baseline[sample]
         model_loss, baseline_loss = model_loss[sample], baseline_loss[sample]
     n_pos, n_neg = int(positive.sum()), int((~positive).sum())
+    if n_pos == 0 or n_neg == 0:
+        raise ValueError(f"a sample of {max_rows} rows leaves a label out: raise max_rows")
+    rng = np.random.default_rng(seed)
     model_groups = _TieGroups(model, positive)
     baseline_groups = _TieGroups(baseline, positive)
     gain = baseline_loss - model_loss

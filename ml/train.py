@@ -60,6 +60,7 @@ from ml.registry import (
     next_version,
     save_artifact,
 )
+from ml.sampling import stratified_sample
 
 TRAINING_TABLE = "feat_training_set"
 
@@ -232,30 +233,14 @@ def training_data_hash(features: list[Feature], splits: dict[str, SplitData]) ->
 def sample_train_rows(
     labels: np.ndarray, max_rows: int | None, random_state: int
 ) -> TrainingSample:
-    """A deterministic, label-stratified sample of at most `max_rows` row indices.
-
-    Each label gets its share of `max_rows` (largest remainders break the rounding,
-    the smaller label first), drawn uniformly without replacement with a numpy
-    Generator seeded by `random_state`; indices are returned sorted, so the sample
-    keeps impression_id order. Fitting cost grows with rows while validation quality
-    flattens out, which is what makes the bound worth it (see ml/README.md)."""
-    total = len(labels)
-    if max_rows is None or total <= max_rows:
-        return TrainingSample(rows_available=total, indices=None)
-    if max_rows < 1:
-        raise ValueError(f"max_train_rows must be >= 1, got {max_rows}")
-    classes, counts = np.unique(labels, return_counts=True)
-    exact = counts * (max_rows / total)
-    quotas = np.floor(exact).astype(np.int64)
-    for i in np.argsort(-(exact - quotas), kind="stable")[: max_rows - int(quotas.sum())]:
-        quotas[i] += 1
-    rng = np.random.default_rng(random_state)
-    parts = [
-        rng.choice(np.flatnonzero(labels == label), size=int(quota), replace=False)
-        for label, quota in zip(classes, quotas, strict=True)
-    ]
-    indices = np.sort(np.concatenate(parts))
-    return TrainingSample(rows_available=total, indices=indices)
+    """A deterministic, label-stratified sample of at most `max_rows` row indices, in
+    impression_id order (ml.sampling.stratified_sample). Fitting cost grows with rows
+    while validation quality flattens out, which is what makes the bound worth it (see
+    ml/README.md)."""
+    return TrainingSample(
+        rows_available=len(labels),
+        indices=stratified_sample(labels, max_rows, random_state),
+    )
 
 
 def build_pipeline(kind: str, config: TrainConfig, empty_columns: tuple[int, ...] = ()) -> Pipeline:
