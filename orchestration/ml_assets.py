@@ -173,12 +173,17 @@ def batch_scores(warehouse: WarehouseResource):
 def ranking_evaluation(context: AssetExecutionContext, warehouse: WarehouseResource):
     result = evaluate(warehouse.db, EvaluateConfig())
     context.log.info("ranking evaluation: %s", asdict(result))
+    if result.nothing_to_evaluate:
+        # Not a failure: the held-out window was empty, the run goes on.
+        context.log.warning("ranking evaluation: %s", result.nothing_to_evaluate)
     metadata: dict[str, object] = {
         "model_version": result.model_version,
         "k": result.k,
         "cutoff": str(result.cutoff),
         "users_evaluated": result.users_evaluated,
     }
+    if result.nothing_to_evaluate:
+        metadata["nothing_to_evaluate"] = result.nothing_to_evaluate
     for name, value in result.model.items():
         metadata[f"model_{name}"] = value
     for name, value in result.baseline.items():
