@@ -135,15 +135,16 @@ class _TieGroups:
         u = np.einsum("bi,bi->b", positive_counts, below[:, self.positive])
         return u / (positive_counts.sum(axis=1) * negatives.sum(axis=1))
 
+    def auc_of_every_row(self) -> float:
+        """ROC AUC of the rows as they are (each drawn once)."""
+        every = np.ones((1, len(self.positive))), np.ones((1, len(self.negative)))
+        return float(self.auc(*every)[0])
+
 
 def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
     """ROC AUC as the Mann-Whitney statistic (ties count one half): the value of
     sklearn.metrics.roc_auc_score, by the code the bootstrap uses."""
-    positive = _as_positive(labels)
-    groups = _TieGroups(np.asarray(scores, dtype=np.float64), positive)
-    ones_pos = np.ones((1, int(positive.sum())))
-    ones_neg = np.ones((1, int((~positive).sum())))
-    return float(groups.auc(ones_pos, ones_neg)[0])
+    return _TieGroups(np.asarray(scores, dtype=np.float64), _as_positive(labels)).auc_of_every_row()
 
 
 def row_log_loss(labels: np.ndarray, scores: np.ndarray) -> np.ndarray:
@@ -193,8 +194,10 @@ def paired_bootstrap(
     if resamples < 1 or not 0.0 < confidence_level < 1.0:
         raise ValueError("resamples must be >= 1 and confidence_level in (0, 1)")
     model_loss, baseline_loss = row_log_loss(positive, model), row_log_loss(positive, baseline)
+    model_groups = _TieGroups(model, positive)
+    baseline_groups = _TieGroups(baseline, positive)
     points = {
-        "roc_auc": (roc_auc(positive, model), roc_auc(positive, baseline)),
+        "roc_auc": (model_groups.auc_of_every_row(), baseline_groups.auc_of_every_row()),
         "log_loss": (float(model_loss.mean()), float(baseline_loss.mean())),
     }
 
@@ -202,12 +205,12 @@ def paired_bootstrap(
     if sample is not None:
         positive, model, baseline = positive[sample], model[sample], baseline[sample]
         model_loss, baseline_loss = model_loss[sample], baseline_loss[sample]
+        if positive.all() or not positive.any():
+            raise ValueError(f"a sample of {max_rows} rows leaves a label out: raise max_rows")
+        model_groups = _TieGroups(model, positive)
+        baseline_groups = _TieGroups(baseline, positive)
     n_pos, n_neg = int(positive.sum()), int((~positive).sum())
-    if n_pos == 0 or n_neg == 0:
-        raise ValueError(f"a sample of {max_rows} rows leaves a label out: raise max_rows")
     rng = np.random.default_rng(seed)
-    model_groups = _TieGroups(model, positive)
-    baseline_groups = _TieGroups(baseline, positive)
     gain = baseline_loss - model_loss
     gain_pos, gain_neg = gain[positive], gain[~positive]
     block = max(1, min(resamples, _BLOCK_CELLS // len(positive)))
