@@ -125,5 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("--horizon-hours must be a positive number of hours", file=sys.stderr)
             return 2
         config = EvaluateConfig(k=args.k, horizon_hours=args.horizon_hours)
-        _print("evaluate", evaluate(db, config))
+        evaluation = evaluate(db, config)
+        _print("evaluate", evaluation)
+        if evaluation.nothing_to_evaluate:
+            print(f"evaluate: {evaluation.nothing_to_evaluate}")
     return 0

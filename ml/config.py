@@ -42,12 +42,57 @@ def resolve_threads(n_threads: int | None) -> int:
 
 
 @dataclass(frozen=True)
+class QualityGateConfig:
+    """When a trained model may become current (ml.gate applies it).
+
+    1. Validation must be big enough to judge: at least `min_validation_rows` rows,
+       `min_validation_positives` label-1 rows and `min_validation_negatives` label-0
+       rows. Below any of them the model is registered but not current, and the
+       reason names the shortfall and the setting.
+    2. The model must beat the CTR baseline beyond noise: a paired bootstrap over
+       validation rows (stratified by label, `bootstrap_resamples` resamples, seeded
+       with TrainConfig.random_state) gives a two-sided `confidence_level` percentile
+       interval of model minus baseline on ROC AUC and on log loss (baseline minus
+       model, so positive is better for both); the gate passes only when both lower
+       bounds are > 0. Above `bootstrap_max_rows` validation rows the resamples are
+       drawn from a label-stratified sample of that many rows (seeded likewise): the
+       interval is then as wide as that smaller validation's, so the gate is stricter,
+       never looser, and its cost stays bounded (~3 s for 1,000 resamples of 100k
+       rows on one core; it grows with rows x resamples). None: resample every row.
+
+    The defaults pass the checked-in sample (11,705 validation rows, 4,527 positives)
+    and a one-day log of ~20k events (~2,600 validation rows, ~1,000 positives) with
+    room to spare. With 100 rows of each class the standard error of a ROC AUC near
+    0.75 is still about 0.035 (Hanley & McNeil 1982): fewer say little about a model.
+    """
+
+    min_validation_rows: int = 1_000
+    min_validation_positives: int = 100
+    min_validation_negatives: int = 100
+    bootstrap_resamples: int = 1_000
+    confidence_level: float = 0.95
+    bootstrap_max_rows: int | None = 100_000
+
+    def __post_init__(self) -> None:
+        for name in ("min_validation_rows", "min_validation_positives", "min_validation_negatives"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"QualityGateConfig.{name} must be >= 0")
+        if self.bootstrap_resamples < 1:
+            raise ValueError("QualityGateConfig.bootstrap_resamples must be >= 1")
+        if not 0.0 < self.confidence_level < 1.0:
+            raise ValueError("QualityGateConfig.confidence_level must be in (0, 1)")
+        if self.bootstrap_max_rows is not None and self.bootstrap_max_rows < 2:
+            raise ValueError("QualityGateConfig.bootstrap_max_rows must be >= 2 or None")
+
+
+@dataclass(frozen=True)
 class TrainConfig:
     """How a model is trained and accepted.
 
     `model_kinds` are compared on validation ROC AUC; the best one is registered.
     `baseline_prior_strength` is the number of pseudo-impressions at the global CTR
     used to smooth the baseline's per-user and per-tweet CTRs (see ml.baseline).
+    `quality_gate` decides whether the registered model becomes current.
     """
 
     random_state: int = 0
@@ -69,6 +114,7 @@ class TrainConfig:
     logreg_c: float = 1.0
     baseline_prior_strength: float = 20.0
     calibration_bins: int = 10
+    quality_gate: QualityGateConfig = field(default_factory=QualityGateConfig)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,10 @@ Exact definitions (the metric functions themselves are in ml.ranking_metrics):
   counted users of |relevant in the user's backtest candidates| / |relevant|. No
   re-ranking of those candidates can get recall@k above it, so it says how much of a
   low score is retrieval's (marts.feat_scoring_candidates) rather than the model's.
+- Nothing to evaluate (no counted user: no engagements in the held-out window, none
+  by a user with a recommendation, or no backtest candidates at all) is not an error:
+  the metrics are None, users_evaluated is 0, the rows are still written (NULL values)
+  and ``EvaluationResult.nothing_to_evaluate`` says why, so the run goes on.
 """
 
 from __future__ import annotations
@@ -44,23 +48,54 @@ Relevant = dict[int, set[int]]
 class EvaluationResult:
     model_version: int
     k: int
-    cutoff: datetime
+    # None when there are no backtest candidates (then nothing is evaluated).
+    cutoff: datetime | None
     users_evaluated: int
     baseline_users_evaluated: int
     candidate_recall: float | None = None
     model: dict[str, float | None] = field(default_factory=dict)
     baseline: dict[str, float | None] = field(default_factory=dict)
     seconds: float = 0.0
+    # Empty when users were evaluated; otherwise why nothing was (see the docstring).
+    nothing_to_evaluate: str = ""
 
 
-def backtest_cutoff(con: duckdb.DuckDBPyConnection) -> datetime:
+def _first_backtest_as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
     rows = con.execute(
         f"select min(as_of_at) from {MARTS_SCHEMA}.feat_scoring_candidates where scope = 'backtest'"
     ).fetchall()
-    row = rows[0] if rows else None
-    if row is None or row[0] is None:
+    return rows[0][0] if rows else None
+
+
+def backtest_cutoff(con: duckdb.DuckDBPyConnection) -> datetime:
+    cutoff = _first_backtest_as_of(con)
+    if cutoff is None:
         raise LookupError("marts.feat_scoring_candidates has no 'backtest' rows")
-    return row[0]
+    return cutoff
+
+
+def nothing_to_evaluate(
+    cutoff: datetime | None, config: EvaluateConfig, relevant: Relevant, users_evaluated: int
+) -> str:
+    """Why no user was counted, as one sentence ending in "nothing to evaluate"; empty
+    when some user was."""
+    if users_evaluated:
+        return ""
+    if cutoff is None:
+        return (
+            "no backtest candidates (marts.feat_scoring_candidates has no 'backtest' rows), "
+            "so there is no held-out window: nothing to evaluate"
+        )
+    span = f"from {cutoff:%Y-%m-%d %H:%M:%S} " + (
+        f"for {config.horizon_hours} h" if config.horizon_hours is not None else "on"
+    )
+    who = "non-bot users" if config.exclude_bot_users else "users"
+    if not relevant:
+        return f"no {who} with engagements in the held-out window ({span}): nothing to evaluate"
+    return (
+        f"{len(relevant)} {who} engaged in the held-out window ({span}), none of them with "
+        "a backtest recommendation: nothing to evaluate"
+    )
 
 
 def relevant_items(
@@ -190,7 +225,8 @@ def evaluate(
     model_version: int | None = None,
 ) -> EvaluationResult:
     """Compute ranking metrics@k for the model and the popularity baseline; write
-    ml.evaluations (a re-run replaces that version's rows for this k)."""
+    ml.evaluations (a re-run replaces that version's rows for this k). An empty
+    held-out window returns normally with `nothing_to_evaluate` set."""
     config = config or EvaluateConfig()
     started = time.perf_counter()
     with connect(db_path, read_only=True) as con:
@@ -198,20 +234,25 @@ def evaluate(
             require_table(con, MARTS_SCHEMA, table)
         require_table(con, ML_SCHEMA, "recommendations")
         version = model_version if model_version is not None else current_model(con).model_version
-        cutoff = backtest_cutoff(con)
-        relevant = relevant_items(
-            con, cutoff, config.exclude_bot_users, config.horizon_hours
-        )
-        model_recs = model_recommendations(con, version, config.k)
-        if not model_recs:
-            raise LookupError(
-                f"model version {version} has no backtest recommendations "
-                "(run `python -m ml score`)"
+        cutoff = _first_backtest_as_of(con)
+        relevant: Relevant = {}
+        model_recs: Recommendations = {}
+        baseline_recs: Recommendations = {}
+        ceiling = None
+        if cutoff is not None:
+            relevant = relevant_items(
+                con, cutoff, config.exclude_bot_users, config.horizon_hours
             )
-        baseline_recs = popularity_recommendations(
-            con, sorted(model_recs), cutoff, config.k, config.exclude_bot_users
-        )
-        ceiling = candidate_recall(model_recs, relevant, backtest_candidates(con))
+            model_recs = model_recommendations(con, version, config.k)
+            if not model_recs:
+                raise LookupError(
+                    f"model version {version} has no backtest recommendations "
+                    "(run `python -m ml score`)"
+                )
+            baseline_recs = popularity_recommendations(
+                con, sorted(model_recs), cutoff, config.k, config.exclude_bot_users
+            )
+            ceiling = candidate_recall(model_recs, relevant, backtest_candidates(con))
 
     model_values, model_users = ranking_report(model_recs, relevant, config.k, config.metrics)
     baseline_values, baseline_users = ranking_report(
@@ -255,4 +296,5 @@ def evaluate(
         model=model_values,
         baseline=baseline_values,
         seconds=round(time.perf_counter() - started, 3),
+        nothing_to_evaluate=nothing_to_evaluate(cutoff, config, relevant, model_users),
     )

@@ -13,9 +13,12 @@ Above ``TrainConfig.max_train_rows`` train-split rows, the models are fitted on 
 label-stratified, seeded sample of that size (recorded in the registry's metrics_json as
 "training_sample"); the baseline, the hash and the validation metrics use every row.
 
-Quality gate: the chosen model must beat the CTR baseline (ml.baseline) on validation on
-both ROC AUC (higher) and log loss (lower). A model that fails is registered but not
-current, so scoring keeps using the last model that passed.
+Quality gate (ml.gate, settings TrainConfig.quality_gate): validation must hold enough
+rows, positives and negatives to judge, and the chosen model must beat the CTR baseline
+(ml.baseline) beyond noise: the lower bounds of paired-bootstrap intervals of its ROC AUC
+and log loss improvements must be > 0. A model that fails is registered but not current,
+so scoring keeps using the last model that passed. metrics_json["quality_gate"] records
+the counts, the settings and the intervals.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from ml.features import (
     feature_select_sql,
     fill_feature_rows,
 )
+from ml.gate import judge
 from ml.metrics import classification_metrics
 from ml.predict import predict_positive, thread_limits
 from ml.registry import (
@@ -56,6 +60,7 @@ from ml.registry import (
     next_version,
     save_artifact,
 )
+from ml.sampling import stratified_sample
 
 TRAINING_TABLE = "feat_training_set"
 
@@ -132,6 +137,9 @@ class TrainResult:
     # Rows the models were fitted on: train_rows, or the sample when train_rows is
     # above TrainConfig.max_train_rows (the registry's metrics_json has the details).
     fit_rows: int = 0
+    # The gate's record (ml.gate.GateDecision.as_record: counts, settings, intervals);
+    # empty for a reused version registered before the gate recorded it.
+    quality_gate: dict[str, object] = field(default_factory=dict)
 
 
 def load_split(con: duckdb.DuckDBPyConnection, split: str, features: list[Feature]) -> SplitData:
@@ -225,30 +233,14 @@ def training_data_hash(features: list[Feature], splits: dict[str, SplitData]) ->
 def sample_train_rows(
     labels: np.ndarray, max_rows: int | None, random_state: int
 ) -> TrainingSample:
-    """A deterministic, label-stratified sample of at most `max_rows` row indices.
-
-    Each label gets its share of `max_rows` (largest remainders break the rounding,
-    the smaller label first), drawn uniformly without replacement with a numpy
-    Generator seeded by `random_state`; indices are returned sorted, so the sample
-    keeps impression_id order. Fitting cost grows with rows while validation quality
-    flattens out, which is what makes the bound worth it (see ml/README.md)."""
-    total = len(labels)
-    if max_rows is None or total <= max_rows:
-        return TrainingSample(rows_available=total, indices=None)
-    if max_rows < 1:
-        raise ValueError(f"max_train_rows must be >= 1, got {max_rows}")
-    classes, counts = np.unique(labels, return_counts=True)
-    exact = counts * (max_rows / total)
-    quotas = np.floor(exact).astype(np.int64)
-    for i in np.argsort(-(exact - quotas), kind="stable")[: max_rows - int(quotas.sum())]:
-        quotas[i] += 1
-    rng = np.random.default_rng(random_state)
-    parts = [
-        rng.choice(np.flatnonzero(labels == label), size=int(quota), replace=False)
-        for label, quota in zip(classes, quotas, strict=True)
-    ]
-    indices = np.sort(np.concatenate(parts))
-    return TrainingSample(rows_available=total, indices=indices)
+    """A deterministic, label-stratified sample of at most `max_rows` row indices, in
+    impression_id order (ml.sampling.stratified_sample). Fitting cost grows with rows
+    while validation quality flattens out, which is what makes the bound worth it (see
+    ml/README.md)."""
+    return TrainingSample(
+        rows_available=len(labels),
+        indices=stratified_sample(labels, max_rows, random_state),
+    )
 
 
 def build_pipeline(kind: str, config: TrainConfig, empty_columns: tuple[int, ...] = ()) -> Pipeline:
@@ -334,18 +326,6 @@ def _fit_and_score(
         return pipeline, predict_positive(pipeline, validation.features)
 
 
-def _quality_gate(model: dict[str, object], baseline: dict[str, object]) -> tuple[bool, str]:
-    m_auc, b_auc = float(model["roc_auc"]), float(baseline["roc_auc"])  # type: ignore[arg-type]
-    m_ll, b_ll = float(model["log_loss"]), float(baseline["log_loss"])  # type: ignore[arg-type]
-    auc_ok, ll_ok = m_auc > b_auc, m_ll < b_ll
-    verdict = "passed" if auc_ok and ll_ok else "failed"
-    return auc_ok and ll_ok, (
-        f"{verdict}: validation roc_auc {m_auc:.4f} vs baseline {b_auc:.4f} "
-        f"({'better' if auc_ok else 'not better'}), log_loss {m_ll:.4f} vs baseline "
-        f"{b_ll:.4f} ({'better' if ll_ok else 'not better'})"
-    )
-
-
 def _config_record(config: TrainConfig) -> dict[str, object]:
     """The configuration as the registry stores it (JSON-friendly)."""
     return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(config).items()}
@@ -382,6 +362,7 @@ def _result_from_record(record: ModelRecord, started: float) -> TrainResult:
                 "rows_used", record.train_rows
             )
         ),
+        quality_gate=gate if isinstance(gate := record.metrics.get("quality_gate"), dict) else {},
     )
 
 
@@ -431,10 +412,12 @@ def train(
         raise ValueError(f"the training sample needs both labels, has {len(fit_y)} rows")
 
     candidates: dict[str, tuple[Pipeline, dict[str, object]]] = {}
+    model_scores: dict[str, np.ndarray] = {}
     for kind in config.model_kinds:
         pipeline, scores = _fit_and_score(kind, config, fit_x, fit_y, validation)
         metrics = classification_metrics(validation.labels, scores, config.calibration_bins)
         candidates[kind] = (pipeline, metrics)
+        model_scores[kind] = scores
     candidate_auc = {kind: float(m["roc_auc"]) for kind, (_, m) in candidates.items()}  # type: ignore[arg-type]
     best_kind = max(config.model_kinds, key=lambda kind: candidate_auc[kind])
     ranking = sorted(config.model_kinds, key=lambda kind: -candidate_auc[kind])
@@ -449,12 +432,18 @@ def train(
         train_split.labels,
         config.baseline_prior_strength,
     )
+    baseline_scores = baseline.predict(validation.user_ids, validation.tweet_ids)
     baseline_metrics = classification_metrics(
-        validation.labels,
-        baseline.predict(validation.user_ids, validation.tweet_ids),
-        config.calibration_bins,
+        validation.labels, baseline_scores, config.calibration_bins
     )
-    passed, gate_reason = _quality_gate(model_metrics, baseline_metrics)
+    gate = judge(
+        validation.labels,
+        model_scores[best_kind],
+        baseline_scores,
+        config.quality_gate,
+        config.random_state,
+    )
+    passed, gate_reason = gate.passed, gate.reason
 
     trained_at = datetime.now(UTC).replace(tzinfo=None)
     models_path = Path(models_dir)
@@ -485,6 +474,7 @@ def train(
                     for k, (_, m) in candidates.items()
                 },
                 "training_sample": sample.describe(config),
+                "quality_gate": gate.as_record(),
             },
             val_roc_auc=float(model_metrics["roc_auc"]),  # type: ignore[arg-type]
             val_log_loss=float(model_metrics["log_loss"]),  # type: ignore[arg-type]
@@ -529,4 +519,5 @@ def train(
         seconds=round(time.perf_counter() - started, 3),
         candidate_roc_auc=candidate_auc,
         fit_rows=sample.rows_used,
+        quality_gate=gate.as_record(),
     )

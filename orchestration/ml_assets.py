@@ -43,13 +43,16 @@ TRAINING_SCORES_KEY = AssetKey(["ml", "training_set_scores"])
     pool=POOL,
     kinds={"scikit-learn", "duckdb"},
     description="Train candidate pipelines on the point-in-time training set, pick the best "
-    "on validation ROC AUC, gate it against the popularity/CTR baseline and register it.",
+    "on validation ROC AUC, gate it against the popularity/CTR baseline (enough validation "
+    "rows, and bootstrap intervals of the improvement above 0) and register it.",
     check_specs=[
         AssetCheckSpec(
             "beats_baseline",
             asset=MODEL_KEY,
             blocking=True,
-            description="Validation ROC AUC above the baseline's and metrics within sane bounds.",
+            description="The quality gate passed (TrainConfig.quality_gate: validation big "
+            "enough, bootstrap intervals of the ROC AUC and log loss improvements over the "
+            "baseline above 0) and the metrics are within sane bounds.",
         )
     ],
 )
@@ -57,6 +60,11 @@ def trained_model(warehouse: WarehouseResource) -> MaterializeResult:
     result = train(warehouse.db, warehouse.models, TrainConfig())
     sane = 0.5 < result.val_roc_auc <= 1.0 and 0.0 < result.val_log_loss < 1.0
     passed = result.passed_quality_gate and sane
+    intervals = result.quality_gate.get("intervals") or {}
+    interval_metadata = {
+        f"{metric}_improvement_interval": f"[{v['lower']:+.4f}, {v['upper']:+.4f}]"
+        for metric, v in intervals.items()  # type: ignore[union-attr]
+    }
     return MaterializeResult(
         metadata={
             "model_version": result.model_version,
@@ -83,6 +91,7 @@ def trained_model(warehouse: WarehouseResource) -> MaterializeResult:
                     "reason": result.quality_gate_reason,
                     "val_roc_auc": result.val_roc_auc,
                     "baseline_roc_auc": result.baseline_roc_auc,
+                    **interval_metadata,
                 },
             )
         ],
@@ -173,12 +182,17 @@ def batch_scores(warehouse: WarehouseResource):
 def ranking_evaluation(context: AssetExecutionContext, warehouse: WarehouseResource):
     result = evaluate(warehouse.db, EvaluateConfig())
     context.log.info("ranking evaluation: %s", asdict(result))
+    if result.nothing_to_evaluate:
+        # Not a failure: the held-out window was empty, the run goes on.
+        context.log.warning("ranking evaluation: %s", result.nothing_to_evaluate)
     metadata: dict[str, object] = {
         "model_version": result.model_version,
         "k": result.k,
         "cutoff": str(result.cutoff),
         "users_evaluated": result.users_evaluated,
     }
+    if result.nothing_to_evaluate:
+        metadata["nothing_to_evaluate"] = result.nothing_to_evaluate
     for name, value in result.model.items():
         metadata[f"model_{name}"] = value
     for name, value in result.baseline.items():

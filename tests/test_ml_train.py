@@ -56,6 +56,7 @@ def test_retraining_identical_data_reuses_the_version(db: Path, tmp_path: Path) 
     assert again.reused_existing_version
     assert again.model_version == first.model_version
     assert again.val_roc_auc == first.val_roc_auc
+    assert again.quality_gate == first.quality_gate != {}
     assert again.candidate_roc_auc == first.candidate_roc_auc
     with connect(db, read_only=True) as con:
         assert con.execute("select count(*) from ml.model_registry").fetchone()[0] == 1
@@ -76,6 +77,10 @@ def test_model_beats_the_ctr_baseline_on_the_fixture(db: Path, tmp_path: Path) -
     assert result.passed_quality_gate, result.quality_gate_reason
     assert result.val_roc_auc > result.baseline_roc_auc
     assert result.val_log_loss < result.baseline_log_loss
+    intervals = result.quality_gate["intervals"]
+    assert intervals["roc_auc"]["lower"] > 0  # type: ignore[index]
+    assert intervals["log_loss"]["lower"] > 0  # type: ignore[index]
+    assert intervals["roc_auc"]["model"] == pytest.approx(result.val_roc_auc)  # type: ignore[index]
     assert result.selection_reason.startswith(f"chose {result.model_kind}")
     assert set(result.candidate_roc_auc) == {"hist_gradient_boosting", "logistic_regression"}
 
@@ -111,6 +116,7 @@ def test_registry_round_trip(db: Path, tmp_path: Path) -> None:
         "f_topic_affinity", "f_tweet_quality", "f_user_propensity", "f_tweet_age_hours", "f_noise"
     ]
     assert len(record.metrics["model"]["calibration"]) == 10  # type: ignore[index]
+    assert record.metrics["quality_gate"] == result.quality_gate
     pipeline = load_artifact(record)
     proba = pipeline.predict_proba(np.zeros((2, len(record.features))))[:, 1]
     assert proba.shape == (2,) and np.all((proba > 0) & (proba < 1))
@@ -129,6 +135,69 @@ def test_current_model_is_the_newest_that_passed_its_gate(db: Path, tmp_path: Pa
             ),
         )
         assert current_model(con).model_version == result.model_version
+
+
+def _keep_validation_rows(db: Path, per_label: int) -> None:
+    """Delete every validation row but the first `per_label` of each label."""
+    with connect(db) as con:
+        con.execute(
+            """
+            delete from marts.feat_training_set
+            where split = 'validation' and impression_id not in (
+                select impression_id from (
+                    select impression_id, row_number() over (
+                        partition by label order by impression_id
+                    ) as n
+                    from marts.feat_training_set where split = 'validation'
+                ) where n <= ?
+            )
+            """,
+            [per_label],
+        )
+
+
+def test_a_model_validated_on_too_few_rows_is_registered_but_not_current(
+    db: Path, tmp_path: Path
+) -> None:
+    passed = train(db, tmp_path / "models")
+    assert passed.passed_quality_gate, passed.quality_gate_reason
+    _keep_validation_rows(db, per_label=9)
+    small = train(db, tmp_path / "models")
+    assert small.validation_rows == 18
+    assert not small.passed_quality_gate
+    assert small.quality_gate_reason.startswith(
+        "failed: validation is too small to judge the model: "
+        "18 rows, minimum 1000 (TrainConfig.quality_gate.min_validation_rows); "
+        "9 positives (label 1), minimum 100 (TrainConfig.quality_gate.min_validation_positives); "
+        "9 negatives (label 0), minimum 100 (TrainConfig.quality_gate.min_validation_negatives)."
+    )
+    with connect(db, read_only=True) as con:
+        record = get_model(con, small.model_version)
+        assert (record.model_version, record.passed_quality_gate) == (2, False)
+        assert record.quality_gate_reason == small.quality_gate_reason
+        assert record.metrics["quality_gate"]["intervals"] == {}  # type: ignore[index]
+        assert Path(record.artifact_path).is_file()
+        assert current_model(con).model_version == passed.model_version
+
+
+def test_a_model_not_shown_better_than_the_baseline_is_registered_but_not_current(
+    db: Path, tmp_path: Path
+) -> None:
+    # Validation labels that no feature and no CTR can predict (a hash of the id).
+    with connect(db) as con:
+        con.execute(
+            "update marts.feat_training_set set label = cast(hash(impression_id) % 10 < 3 as int)"
+            " where split = 'validation'"
+        )
+    result = train(db, tmp_path / "models")
+    assert not result.passed_quality_gate
+    assert result.quality_gate_reason.startswith("failed: model vs baseline on ")
+    assert "(not shown better)" in result.quality_gate_reason
+    assert result.quality_gate["intervals"]["roc_auc"]["lower"] <= 0  # type: ignore[index]
+    with connect(db, read_only=True) as con:
+        assert get_model(con, result.model_version).passed_quality_gate is False
+        with pytest.raises(NoModelError, match="quality gate"):
+            current_model(con)
 
 
 def test_no_current_model_before_training(db: Path) -> None:
