@@ -79,9 +79,14 @@ def dbt_failure_message(
         return None
     blocks: list[str] = []
     tests = [f for f in failed if f.resource_type == "test"]
+    # One input problem can stop several models that read it (the raw column check
+    # runs in each): say it once, naming them all.
+    by_message: dict[str, list[FailedNode]] = {}
     for node in failed:
         if node.resource_type != "test":
-            blocks.append(_describe_node_error(node))
+            by_message.setdefault(strip_dbt_call_stack(node.message)[1], []).append(node)
+    for same in by_message.values():
+        blocks.append(_describe_node_error(same))
     for node in tests[:MAX_DESCRIBED]:
         blocks.append(_describe_test(node, query))
     if len(tests) > MAX_DESCRIBED:
@@ -105,10 +110,17 @@ def strip_dbt_call_stack(message: str) -> tuple[str | None, str]:
     return kind, "\n".join(ln[indent:].rstrip() for ln in kept)
 
 
-def _describe_node_error(failed: FailedNode) -> str:
-    kind, text = strip_dbt_call_stack(failed.message)
-    where = failed.node.get("original_file_path")
-    title = f"dbt {failed.resource_type} {failed.name}" + (f" ({where})" if where else "")
+def _describe_node_error(same_message: Sequence[FailedNode]) -> str:
+    """One block for the nodes that failed with the same message."""
+    first = same_message[0]
+    kind, text = strip_dbt_call_stack(first.message)
+    names = [
+        f"{f.name} ({f.node['original_file_path']})" if f.node.get("original_file_path")
+        else f.name
+        for f in same_message
+    ]
+    plural = "s" if len(names) > 1 else ""
+    title = f"dbt {first.resource_type}{plural} {', '.join(names)}"
     # A guard macro's message is a compiler error only because that is how Jinja
     # raises; any other kind (a database error, say) is worth naming.
     if kind and kind != "Compilation Error":
@@ -181,8 +193,8 @@ def _rule_in_words(
             f"every {col} exists in {_plain_ref(kwargs.get('to'))}.{kwargs.get('field')}"
         ),
         "at_least_one": lambda: (
-            f"at least one row has a {col} (the table came out empty: its input is empty,"
-            " or every row was filtered out or quarantined)"
+            f"at least one row has a non-empty {col} (the table came out empty: its input is"
+            " empty, or every row was filtered out or quarantined)"
         ),
         "accepted_range": lambda: f"{col} is {_range(kwargs)}",
         "expression_is_true": lambda: f"every row satisfies {kwargs.get('expression')}",

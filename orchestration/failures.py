@@ -51,9 +51,10 @@ def _failed_check_text(event: DagsterEvent) -> str:
     reason = evaluation.metadata.get("reason") if evaluation.metadata else None
     text = (
         f"asset check {evaluation.check_name} on {evaluation.asset_key.to_user_string()}"
-        " failed"
+        " failed."
     )
-    return text + (f": {reason.value}" if reason is not None else ".")
+    text += f"\nReason: {reason.value}" if reason is not None else ""
+    return text + (f"\n{evaluation.description}" if evaluation.description else "")
 
 
 def step_failures(events: Sequence[DagsterEvent]) -> list[StepFailure]:
@@ -107,7 +108,9 @@ def failure_report(
     lines: list[str] = []
     failures = step_failures(events)
     for failure in failures:
-        lines.append(f"Failed: step {failure.step_key}")
+        node = job.graph.node_dict.get(failure.step_key)
+        what = node.definition.description if node is not None else None
+        lines.append(f"Failed: step {failure.step_key}" + (f" ({what})" if what else ""))
         lines.extend((INDENT + line).rstrip() for line in failure.message.splitlines())
         lines.append("")
     if not failures:
