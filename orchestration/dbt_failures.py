@@ -24,6 +24,10 @@ MAX_EXAMPLE_CHARS = 300
 # Rules whose failing "rows" are a count, not rows of the table: no examples.
 COUNT_RULES = frozenset({"at_least_one", "row_count_equal"})
 
+# Lines of dbt's plain-text output shown when it stops before running any node.
+STOPPED_OUTPUT_LINES = 6
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_CLOCK = re.compile(r"^\d\d:\d\d:\d\d\s+")
 # dbt's first line of a node error, e.g. "Compilation Error in model x (models/x.sql)".
 _ERROR_HEADER = re.compile(r"^(?P<kind>[A-Za-z ]*Error) in \w+ \S+ \([^)]*\)$")
 
@@ -264,3 +268,16 @@ def _example_rows(compiled_code: str, query: QueryFn | None) -> list[str]:
         )[:MAX_EXAMPLE_CHARS]
         for row in rows
     ]
+
+
+def dbt_stopped_message(exit_code: int | None, output_lines: Sequence[str]) -> str | None:
+    """dbt's own last words when it stopped before running any node (bad --vars, a
+    project that does not parse): its plain-text lines, without colours or clock."""
+    plain = [_CLOCK.sub("", _ANSI.sub("", line)).strip() for line in output_lines]
+    plain = [line for line in plain if line]
+    if not plain:
+        return None
+    return (
+        f"dbt stopped before building anything (exit code {exit_code}). It said:\n"
+        + "\n".join(plain[-STOPPED_OUTPUT_LINES:])
+    )

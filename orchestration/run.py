@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 from dagster import DagsterInstance, JobDefinition
 
@@ -27,6 +31,27 @@ RUN_LOG = PROJECT_ROOT / "logs" / "make_run.log"
 def _quiet_logs(level: str) -> dict:
     """Dagster's console logger at `level` (main() sends it to the log file)."""
     return {"loggers": {"console": {"config": {"log_level": level}}}}
+
+
+@contextlib.contextmanager
+def _all_output_to(log: TextIO) -> Iterator[None]:
+    """Send stdout and stderr to `log`, Python's and the process's own (file descriptors 1
+    and 2): libraries that kept a handle on the terminal, such as dbt's in-process
+    logger dagster-dbt starts, write there too."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    try:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+            yield
+    finally:
+        log.flush()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in saved:
+            os.close(fd)
 
 
 def _shown(path: Path) -> str:
@@ -80,8 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     with (
         DagsterInstance.get() as instance,
         args.log_file.open("w") as log,
-        contextlib.redirect_stdout(log),
-        contextlib.redirect_stderr(log),
+        _all_output_to(log),
     ):
         result = job.execute_in_process(
             instance=instance,

@@ -3,7 +3,11 @@ like dbt 1.11 writes them (no dbt run needed)."""
 
 from __future__ import annotations
 
-from orchestration.dbt_failures import dbt_failure_message, strip_dbt_call_stack
+from orchestration.dbt_failures import (
+    dbt_failure_message,
+    dbt_stopped_message,
+    strip_dbt_call_stack,
+)
 
 GUARD_MESSAGE = (
     "Compilation Error in model stg_social__users_validated"
@@ -128,3 +132,17 @@ def test_no_failed_node_gives_no_message() -> None:
     results = {"results": [_result("model.social_ml.m", "success", "OK"),
                            _result("test.social_ml.t", "warn", "Got 1 result")]}
     assert dbt_failure_message(results, {"nodes": {}}) is None
+
+
+def test_dbt_stopping_before_any_node_gives_its_own_words() -> None:
+    text = dbt_stopped_message(2, [
+        "\x1b[0m06:10:45  The YAML provided in the --vars argument is not valid.",
+        "",
+        "Error: Invalid value for '--vars': String '{test_days: [}' is not valid YAML",
+    ])
+    assert text == (
+        "dbt stopped before building anything (exit code 2). It said:\n"
+        "The YAML provided in the --vars argument is not valid.\n"
+        "Error: Invalid value for '--vars': String '{test_days: [}' is not valid YAML"
+    )
+    assert dbt_stopped_message(2, ["", "  "]) is None
