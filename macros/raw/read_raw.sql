@@ -94,14 +94,7 @@
     {%- for column in required if column not in present -%}
         {%- do missing.append(column) -%}
     {%- endfor -%}
-    {%- if missing and present == ['column0'] -%}
-        {#- DuckDB names the one column of a CSV with no header line column0. -#}
-        {{- exceptions.raise_compiler_error(
-            "Raw input " ~ input_label ~ " is empty: not even a header line. Expected a header"
-            ~ " with the columns " ~ required | join(', ') ~ ", then the rows"
-            ~ " (docs/raw_data_contract.md)."
-        ) -}}
-    {%- elif missing -%}
+    {%- if missing -%}
         {{- exceptions.raise_compiler_error(
             "Raw input " ~ input_label ~ " is missing required column(s): " ~ missing | join(', ')
             ~ ". Expected columns: " ~ required | join(', ') ~ " (docs/raw_data_contract.md)."
