@@ -5,13 +5,17 @@
 wrote. Splitting them keeps each dbt invocation a plain `dbt build` while the ml
 Python assets sit between the two in the graph."""
 
+import contextlib
+import io
+import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TextIO
 
 import duckdb
-from dagster import AssetExecutionContext, AssetMaterialization, Config, Output
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster import AssetExecutionContext, AssetMaterialization, Config, Failure, Output
+from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
 
+from orchestration.dbt_failures import dbt_failure_message, dbt_stopped_message
 from orchestration.project import dbt_project, load_manifest, warehouse_path
 from orchestration.translator import SocialMlTranslator
 
@@ -36,6 +40,25 @@ class DbtSettings(Config):
     `make run VARS='{test_days: 30}'` or the launchpad in the Dagster UI."""
 
     vars: str = ""
+
+
+class _KeepLines(io.TextIOBase):
+    """Passes writes on to `target` and keeps the last `keep` lines: dagster-dbt prints
+    the lines of dbt's output that are not JSON events (its words when it stops before
+    running anything) to stdout and keeps them nowhere else."""
+
+    def __init__(self, target: TextIO, keep: int = 50) -> None:
+        self._target = target
+        self._keep = keep
+        self.lines: list[str] = []
+
+    def write(self, text: str) -> int:
+        self._target.write(text)
+        self.lines = [*self.lines, *text.splitlines()][-self._keep:]
+        return len(text)
+
+    def flush(self) -> None:
+        self._target.flush()
 
 
 def _relation_names() -> dict[str, str]:
@@ -65,24 +88,71 @@ def _build_with_row_counts(
     are read after dbt has finished rather than while it streams events."""
     args = [*PIPELINE_BUILD_ARGS, *(["--vars", settings.vars] if settings.vars.strip() else [])]
     invocation = dbt.cli(args, context=context, raise_on_error=False)
-    events = list(invocation.stream())
+    output = _KeepLines(sys.stdout)
+    with contextlib.redirect_stdout(output):
+        events = list(invocation.stream())
     relations = _relation_names()
-    con = duckdb.connect(str(warehouse_path()), read_only=True)
+    db_path = warehouse_path()
+    # dbt may stop before it creates the warehouse (e.g. unreadable --vars).
+    con = duckdb.connect(str(db_path), read_only=True) if db_path.exists() else None
     try:
         for event in events:
-            if isinstance(event, Output | AssetMaterialization):
+            if con is not None and isinstance(event, Output | AssetMaterialization):
                 unique_id = event.metadata.get("unique_id")
                 relation = relations.get(str(unique_id.value)) if unique_id else None
                 count = _row_count(con, relation) if relation else None
                 if count is not None:
                     event = event.with_metadata({**event.metadata, "dagster/row_count": count})
             yield event
+        failure = (
+            None if invocation.is_successful() else _build_failure(invocation, con, output.lines)
+        )
     finally:
-        con.close()
+        if con is not None:
+            con.close()
     # Raised after the events are out, so failed dbt tests still reach Dagster as
     # failed (blocking) asset checks and the step fails, skipping everything downstream.
-    if not invocation.is_successful():
-        raise invocation.get_error() or RuntimeError("dbt build failed")
+    if failure is not None:
+        raise failure
+
+
+def _build_failure(
+    invocation: DbtCliInvocation,
+    con: duckdb.DuckDBPyConnection | None,
+    output_lines: list[str],
+) -> Exception:
+    """A `Failure` whose description says in plain words which models or tests stopped
+    the build and why (the UI and `make run` show it), or, when dbt stopped before
+    running any node, what it printed."""
+
+    def query(sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+        if con is None:
+            raise LookupError("no warehouse")
+        cursor = con.execute(sql)
+        return [d[0] for d in cursor.description], cursor.fetchall()
+
+    try:
+        run_results = invocation.get_artifact("run_results.json")
+        manifest = invocation.get_artifact("manifest.json")
+    except (OSError, ValueError):
+        run_results = manifest = None
+    message = (
+        dbt_failure_message(run_results, manifest, query)
+        if run_results is not None and manifest is not None
+        else None
+    )
+    if message is None:
+        message = dbt_stopped_message(invocation.process.returncode, output_lines)
+    if message is None:
+        return invocation.get_error() or RuntimeError("dbt build failed")
+    return Failure(
+        description=message,
+        metadata={
+            "dbt_command": invocation.dbt_command,
+            "dbt_log": str(invocation.target_path / "dbt.log"),
+        },
+        allow_retries=False,
+    )
 
 
 @dbt_assets(

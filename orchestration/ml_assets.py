@@ -24,7 +24,7 @@ from dagster import (
 from ml.config import EvaluateConfig, ScoreConfig, TrainConfig
 from ml.evaluate import evaluate
 from ml.score import score
-from ml.train import train
+from ml.train import TrainResult, train
 from orchestration.resources import WarehouseResource
 
 GROUP = "ml"
@@ -58,8 +58,7 @@ TRAINING_SCORES_KEY = AssetKey(["ml", "training_set_scores"])
 )
 def trained_model(warehouse: WarehouseResource) -> MaterializeResult:
     result = train(warehouse.db, warehouse.models, TrainConfig())
-    sane = 0.5 < result.val_roc_auc <= 1.0 and 0.0 < result.val_log_loss < 1.0
-    passed = result.passed_quality_gate and sane
+    passed, reason = _gate_verdict(result)
     intervals = result.quality_gate.get("intervals") or {}
     interval_metadata = {
         f"{metric}_improvement_interval": f"[{v['lower']:+.4f}, {v['upper']:+.4f}]"
@@ -87,14 +86,39 @@ def trained_model(warehouse: WarehouseResource) -> MaterializeResult:
                 check_name="beats_baseline",
                 passed=passed,
                 severity=AssetCheckSeverity.ERROR,
+                description=None if passed else _gate_failure_advice(result),
                 metadata={
-                    "reason": result.quality_gate_reason,
+                    "reason": reason,
                     "val_roc_auc": result.val_roc_auc,
                     "baseline_roc_auc": result.baseline_roc_auc,
                     **interval_metadata,
                 },
             )
         ],
+    )
+
+
+def _gate_verdict(result: TrainResult) -> tuple[bool, str]:
+    """The gate ml applied, plus sane bounds on the metrics, and why it passed or not."""
+    sane = 0.5 < result.val_roc_auc <= 1.0 and 0.0 < result.val_log_loss < 1.0
+    reason = result.quality_gate_reason
+    if not sane:
+        reason += (
+            f"; metrics outside sane bounds: validation roc_auc {result.val_roc_auc:.4f}"
+            f" (needs 0.5 < x <= 1), log_loss {result.val_log_loss:.4f} (needs 0 < x < 1)"
+        )
+    return result.passed_quality_gate and sane, reason
+
+
+def _gate_failure_advice(result: TrainResult) -> str:
+    """What a failed gate means for the run and where to look, in plain words."""
+    return (
+        f"Model version {result.model_version} ({result.model_kind}) is registered but not"
+        " current, so the last model that passed keeps serving; scoring, evaluation and the"
+        " monitoring reports did not run. Where to look: ml.model_registry (metrics and"
+        " quality_gate_reason of every version) and the training set marts.feat_training_set"
+        " (labels per split). Fix: train on more history or richer events; a log whose"
+        " engagement barely depends on the features cannot beat the popularity baseline."
     )
 
 

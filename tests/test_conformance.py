@@ -208,4 +208,6 @@ def test_windows_longer_than_the_data_say_why(tmp_path: Path) -> None:
     message = " ".join(str(failure.value).split())
     assert "too short to split for training" in message
     assert "a test window of at least one whole day" in message
-    assert "leave test_days, validation_days and label_horizon_hours unset" in message
+    assert "validation 7 day(s) (set), test 7 day(s) (set)" in message
+    # The fix names the settings that do not fit, not every window setting.
+    assert "Fix: leave validation_days and test_days unset" in message
