@@ -18,9 +18,10 @@ PRESETS: dict[str, dict[str, object]] = {
     "epoch-s": {**SMALL, "timestamp_format": "epoch-s"},
     # Impressions are ~60% of the simulated events: ask for more to emit ~20k actions.
     "action-only": {**SMALL, "events": 50_000, "no_impressions": True},
-    # Three years, but the warehouse's test/validation windows must grow to match
-    # (dbt vars test_days/validation_days: 90): 7-day windows see only ~20 users here.
+    # Three years, ending before today: later ingestion times would be clock errors
+    # (ingested_in_future). The warehouse derives months-long windows for it.
     "multi-year-sparse": {
+        "start": "2023-10-01",
         "users": 2500,
         "tweets": 12_000,
         "events": 25_000,

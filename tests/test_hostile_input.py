@@ -213,3 +213,22 @@ def test_a_row_starting_with_a_hash_is_data(tmp_path: Path) -> None:
         assert connection.execute(
             "select count(*) from raw.raw_events where event_id = '#e1'"
         ).fetchone()[0] == 1
+
+
+def test_a_one_event_log_stops_saying_why(tmp_path: Path) -> None:
+    """One clean event cannot be split for training: the build stops at the windows
+    with the span and the fix, after staging and the marts before it are built."""
+
+    def first_event_only(table: str, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        return rows[:1] if table == "events" else rows
+
+    raw_dir = write_raw_dir(tmp_path / "one", first_event_only)
+    db_path = tmp_path / "w.duckdb"
+    with pytest.raises(AssertionError) as failure:
+        run_dbt(BUILD, db_path, tmp_path / "target", {"raw_data_dir": str(raw_dir)})
+    message = " ".join(str(failure.value).split())
+    assert "too short to split for training" in message
+    assert "Fix: give events over more hours" in message
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        clean = connection.execute("select count(*) from staging.stg_social__events").fetchone()
+    assert clean[0] == 1

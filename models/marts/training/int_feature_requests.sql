@@ -45,8 +45,11 @@ time_windows as (
     from {{ ref('int_ml_time_windows') }}
 ),
 
--- Clean non-bot events: engagements (the positives) and the impression share
--- that decides negative_sampling = auto.
+-- Clean events, each with its user's bot status at its time: the human ones
+-- give the positives and the impression share that decides negative_sampling
+-- = auto; all of them tell whether a sampled tweet was engaged with (the
+-- label in feat_training_set counts a user's engagements after they turned bot
+-- too, so a negative must not be one of those).
 clean_events as (
     select
         event_id,
@@ -55,9 +58,9 @@ clean_events as (
         author_id,
         event_type,
         is_engagement,
+        is_bot_user,
         event_at
     from {{ ref('fct_engagements') }}
-    where not is_bot_user
 ),
 
 -- One row: whether negative sampling is on (an aggregate in every case).
@@ -65,6 +68,7 @@ sampling as (
     select
         {{ ml_negative_sampling_on() }} as is_on
     from clean_events
+    where not is_bot_user
 ),
 
 candidates as (
@@ -119,15 +123,16 @@ impression_requests as (
         and not sampling.is_on
 ),
 
--- Each user's first engagement with each tweet (any time: it also tells
--- whether a sampled tweet was engaged with by T + horizon). Empty, and no
--- sort, when sampling is off (an impression log).
+-- Each user's first engagement with each tweet (any time, bot or not: it
+-- also tells whether a sampled tweet was engaged with by T + horizon). Empty,
+-- and no sort, when sampling is off (an impression log).
 first_engagements as (
     select
         event_id,
         user_id,
         tweet_id,
         author_id,
+        is_bot_user,
         event_at
     from (
         select
@@ -135,6 +140,7 @@ first_engagements as (
             clean_events.user_id,
             clean_events.tweet_id,
             clean_events.author_id,
+            clean_events.is_bot_user,
             clean_events.event_at,
             row_number() over (
                 partition by clean_events.user_id, clean_events.tweet_id
@@ -147,13 +153,20 @@ first_engagements as (
     where engagement_number = 1
 ),
 
+-- A first engagement by a human (at its time) is a positive.
 positives as (
-    select first_engagements.*
+    select
+        first_engagements.event_id,
+        first_engagements.user_id,
+        first_engagements.tweet_id,
+        first_engagements.author_id,
+        first_engagements.event_at
     from first_engagements
     cross join time_windows
     cross join sampling
     where
         sampling.is_on
+        and not first_engagements.is_bot_user
         and first_engagements.event_at <= time_windows.label_cutoff_at
 ),
 
