@@ -14,6 +14,18 @@ import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT = Path(sys.executable).parent / "dbt"
+# Reconciliation: raw table -> the staging models that together hold every one of its rows.
+ACCOUNTED = {
+    "users": ["stg_social__users", "stg_social__users_quarantine"],
+    "tweets": ["stg_social__tweets", "stg_social__tweets_quarantine"],
+    "follows": ["stg_social__follows", "stg_social__follows_quarantine"],
+    "events": [
+        "stg_social__events",
+        "stg_social__events_quarantine",
+        "stg_social__events_duplicates",
+    ],
+    "app_logs": ["stg_social__app_logs", "stg_social__app_logs_quarantine"],
+}
 
 
 @pytest.fixture(scope="session")

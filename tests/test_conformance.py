@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PROJECT_ROOT, dbt_env, run_dbt
+from conftest import ACCOUNTED, PROJECT_ROOT, dbt_env, run_dbt
 from test_similarity import assert_top_k_matches, expected_for, spec_from_project
 
 BUILD = ["build", "--exclude-resource-type", "unit_test"]
@@ -34,18 +34,6 @@ SHAPES = [
     "single-day",
     "string-ids",
 ]
-# raw table -> the staging models that together hold every one of its rows.
-ACCOUNTED = {
-    "users": ["stg_social__users", "stg_social__users_quarantine"],
-    "tweets": ["stg_social__tweets", "stg_social__tweets_quarantine"],
-    "follows": ["stg_social__follows", "stg_social__follows_quarantine"],
-    "events": [
-        "stg_social__events",
-        "stg_social__events_quarantine",
-        "stg_social__events_duplicates",
-    ],
-    "app_logs": ["stg_social__app_logs", "stg_social__app_logs_quarantine"],
-}
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import run_dbt
+from conftest import ACCOUNTED, run_dbt
 from hostile_input import (
     ROW_SCENARIOS,
     SEEDS,
@@ -32,18 +32,6 @@ KEY_COLUMN = {
     "tweets": "raw_tweet_id",
     "follows": "raw_follower_id",
     "app_logs": "raw_log_id",
-}
-# raw table -> the staging models that together hold every one of its rows.
-ACCOUNTED = {
-    "users": ["stg_social__users", "stg_social__users_quarantine"],
-    "tweets": ["stg_social__tweets", "stg_social__tweets_quarantine"],
-    "follows": ["stg_social__follows", "stg_social__follows_quarantine"],
-    "events": [
-        "stg_social__events",
-        "stg_social__events_quarantine",
-        "stg_social__events_duplicates",
-    ],
-    "app_logs": ["stg_social__app_logs", "stg_social__app_logs_quarantine"],
 }
 
 
