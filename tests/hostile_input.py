@@ -148,6 +148,19 @@ ROW_SCENARIOS: tuple[RowScenario, ...] = (
                  "created_at": "2026-10-01 00:00:00.000", "topic": "tech", "has_media": "false",
                  "deleted_at": ""},
                 "out_of_range:tweet_id"),
+    RowScenario("tweets", "1999999999",
+                {"tweet_id": "1999999999", "author_id": str(INT64_MAX + 1),
+                 "created_at": "2026-10-01 00:00:00.000", "topic": "tech", "has_media": "false",
+                 "deleted_at": ""},
+                "out_of_range:author_id"),
+    RowScenario("follows", "9" * 25,
+                {"follower_id": "9" * 25, "followee_id": USER,
+                 "followed_at": "2026-10-01 00:00:00.000"},
+                "out_of_range:follower_id"),
+    RowScenario("follows", "-" + "9" * 25,
+                {"follower_id": "-" + "9" * 25, "followee_id": USER,
+                 "followed_at": "2026-10-01 00:00:00.000"},
+                "out_of_range:follower_id"),
 )
 
 
