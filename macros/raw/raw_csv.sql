@@ -12,7 +12,7 @@
 {#- The header's column names, read from the file's first line as plain text. -#}
 {% macro raw_csv_columns(path) -%}
     {%- set first_line = run_query(
-        "select header_line from read_csv(" ~ _raw_csv_path_literal(path) ~ ", header = false,"
+        "select header_line from read_csv(" ~ raw_path_literal(path) ~ ", header = false,"
         ~ " auto_detect = false, delim = '\x1f', quote = '', escape = '',"
         ~ " columns = {'header_line': 'VARCHAR'}, max_line_size = " ~ _raw_csv_max_line_bytes()
         ~ ") limit 1"
@@ -41,7 +41,7 @@
         {%- do columns.append("'" ~ name ~ "': 'VARCHAR'") -%}
     {%- endfor -%}
     {{- return(
-        'read_csv(' ~ _raw_csv_path_literal(path) ~ ", header = true, auto_detect = false,"
+        'read_csv(' ~ raw_path_literal(path) ~ ", header = true, auto_detect = false,"
         ~ " delim = ',', quote = '\"', escape = '\"', encoding = 'utf-8', strict_mode = true,"
         ~ ' max_line_size = ' ~ _raw_csv_max_line_bytes()
         ~ ', columns = {' ~ columns | join(', ') ~ '}' ~ extra_options ~ ')'
@@ -81,11 +81,6 @@
         ~ ' there (Python\'s csv module and pandas.to_csv write this dialect), or give'
         ~ ' raw_<table>.parquet instead (docs/raw_data_contract.md, CSV dialect).'
     ) -}}
-{%- endmacro %}
-
-
-{% macro _raw_csv_path_literal(path) -%}
-    {{- return("'" ~ path | replace("'", "''") ~ "'") -}}
 {%- endmacro %}
 
 

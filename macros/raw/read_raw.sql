@@ -47,7 +47,7 @@
     {%- set base = raw_dir.rstrip('/') ~ '/' ~ identifier -%}
     {%- for format in ['parquet', 'csv'] -%}
         {%- set path = base ~ '.' ~ format -%}
-        {%- set found = run_query("select count(*) from glob('" ~ path | replace("'", "''") ~ "')") -%}
+        {%- set found = run_query('select count(*) from glob(' ~ raw_path_literal(path) ~ ')') -%}
         {%- if found.columns[0].values()[0] > 0 -%}
             {{- return({'path': path, 'format': format}) -}}
         {%- endif -%}
@@ -61,7 +61,7 @@
 
 {#- A table expression reading `path` with every column as text. -#}
 {% macro _raw_file_as_text(path, format) -%}
-    {%- set quoted_path = "'" ~ path | replace("'", "''") ~ "'" -%}
+    {%- set quoted_path = raw_path_literal(path) -%}
     {%- if format == 'csv' -%}
         {{- return(raw_csv_read(path)) -}}
     {%- endif -%}
@@ -100,4 +100,10 @@
             ~ ". Expected columns: " ~ required | join(', ') ~ " (docs/raw_data_contract.md)."
         ) -}}
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- A file path as an SQL string literal (its quotes doubled). -#}
+{% macro raw_path_literal(path) -%}
+    {{- return("'" ~ path | replace("'", "''") ~ "'") -}}
 {%- endmacro %}
