@@ -17,10 +17,21 @@
         {{- return(dbt.materialization_seed_default()) -}}
     {%- endif -%}
 
-    {%- set file_info = _find_raw_file(raw_dir, model['alias']) -%}
-    {#- A CSV that breaks the dialect stops here, naming its line, not in staging. -#}
-    {%- if file_info.format == 'csv' -%}
-        {%- do raw_csv_check(file_info.path, model['alias']) -%}
+    {%- set batches = raw_event_batch_files() if model['alias'] == 'raw_events' else none -%}
+    {%- if batches is none -%}
+        {%- set file_info = _find_raw_file(raw_dir, model['alias']) -%}
+        {#- A CSV that breaks the dialect stops here, naming its line, not in staging. -#}
+        {%- if file_info.format == 'csv' -%}
+            {%- do raw_csv_check(file_info.path, model['alias']) -%}
+        {%- endif -%}
+        {%- set view_sql = _raw_file_as_text(file_info.path, file_info.format) -%}
+    {%- else -%}
+        {#- A landing zone: the view spans every batch; batches not yet staged are checked. -#}
+        {%- do _fail_when_events_file_and_batches(raw_dir) -%}
+        {%- for batch in raw_event_batches_not_staged(batches) if batch.format == 'csv' -%}
+            {%- do raw_csv_check(batch.path, model['alias']) -%}
+        {%- endfor -%}
+        {%- set view_sql = read_raw_event_batches(batches) -%}
     {%- endif -%}
     {%- set target_relation = this.incorporate(type='view') -%}
     {{ run_hooks(pre_hooks) }}
@@ -29,7 +40,7 @@
     {%- endif -%}
     {% call statement('main') -%}
         create or replace view {{ target_relation }} as
-        select * from {{ _raw_file_as_text(file_info.path, file_info.format) }}
+        select * from {{ view_sql }}
     {%- endcall %}
     {#- dbt's seed task reads the loaded rows back from this result; the view has them. -#}
     {%- do store_result('agate_table', response='OK', agate_table=run_query(

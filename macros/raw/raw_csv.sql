@@ -34,10 +34,11 @@
 {%- endmacro %}
 
 
-{#- A table expression reading `path` in the dialect, every column as text. -#}
+{#- A table expression reading `path` (or a list of paths sharing the first
+    one's header) in the dialect, every column as text. -#}
 {% macro raw_csv_read(path, extra_options='') -%}
     {%- set columns = [] -%}
-    {%- for name in raw_csv_columns(path) -%}
+    {%- for name in raw_csv_columns(path if path is string else path[0]) -%}
         {%- do columns.append("'" ~ name ~ "': 'VARCHAR'") -%}
     {%- endfor -%}
     {{- return(

@@ -32,6 +32,9 @@
     {%- if raw_dir == '' -%}
         {%- set relation_sql = source_relation | string -%}
         {%- set input_label = 'source table ' ~ source_relation -%}
+    {%- elif table_name == 'events' and raw_events_are_batches() -%}
+        {%- set relation_sql = read_raw_event_batches(raw_event_batch_files()) -%}
+        {%- set input_label = 'landing zone ' ~ raw_dir.rstrip('/') ~ '/raw_events/' -%}
     {%- else -%}
         {%- set file_info = _find_raw_file(raw_dir, 'raw_' ~ table_name) -%}
         {%- set relation_sql = _raw_file_as_text(file_info.path, file_info.format) -%}
@@ -59,14 +62,15 @@
 {%- endmacro %}
 
 
-{#- A table expression reading `path` with every column as text. -#}
-{% macro _raw_file_as_text(path, format) -%}
+{#- A table expression reading `path` (or a list of paths) with every column
+    as text, plus the column filename when with_filename. -#}
+{% macro _raw_file_as_text(path, format, with_filename=false) -%}
     {%- set quoted_path = raw_path_literal(path) -%}
     {%- if format == 'csv' -%}
-        {{- return(raw_csv_read(path)) -}}
+        {{- return(raw_csv_read(path, ', filename = true' if with_filename else '')) -}}
     {%- endif -%}
     {#- Parquet keeps its own types: cast each column to text, timestamps in the contract's format. -#}
-    {%- set described = run_query('describe select * from read_parquet(' ~ quoted_path ~ ')') -%}
+    {%- set described = run_query('describe select * from read_parquet(' ~ quoted_path ~ ', union_by_name = true)') -%}
     {%- set casts = [] -%}
     {%- for row in described.rows -%}
         {%- set name = adapter.quote(row[0]) -%}
@@ -76,7 +80,11 @@
             {%- do casts.append('cast(' ~ name ~ ' as varchar) as ' ~ name) -%}
         {%- endif -%}
     {%- endfor -%}
-    {{- return('(select ' ~ casts | join(', ') ~ ' from read_parquet(' ~ quoted_path ~ '))') -}}
+    {%- if with_filename -%}{%- do casts.append('filename') -%}{%- endif -%}
+    {{- return(
+        '(select ' ~ casts | join(', ') ~ ' from read_parquet(' ~ quoted_path
+        ~ ', union_by_name = true' ~ (', filename = true' if with_filename else '') ~ '))'
+    ) -}}
 {%- endmacro %}
 
 
@@ -103,7 +111,12 @@
 {%- endmacro %}
 
 
-{#- A file path as an SQL string literal (its quotes doubled). -#}
+{#- A file path as an SQL string literal (its quotes doubled); a list of paths as a list literal. -#}
 {% macro raw_path_literal(path) -%}
+    {%- if path is not string -%}
+        {%- set quoted = [] -%}
+        {%- for one in path -%}{%- do quoted.append(raw_path_literal(one)) -%}{%- endfor -%}
+        {{- return('[' ~ quoted | join(', ') ~ ']') -}}
+    {%- endif -%}
     {{- return("'" ~ path | replace("'", "''") ~ "'") -}}
 {%- endmacro %}

@@ -1,20 +1,64 @@
 {#-
-    A table: the largest staging step (deduplication window + two lookups),
-    read by the clean, quarantine and duplicate models.
+    Incremental (delete+insert on event_id; docs/raw_data_contract.md,
+    "Landing zone"). From a landing zone, a run stages only the batches not
+    staged yet, and re-judges with them every earlier delivery of the event
+    ids they deliver, so a redelivery in batch N of an event kept from batch 1
+    is a duplicate, exactly as in one full refresh. Not microbatch: a row's
+    fate depends on every delivery of its event_id, whatever its event time,
+    and a malformed row has no event time at all. Outside a landing zone the
+    events are one batch that may have changed, and every run rebuilds
+    (stream_rebuild_unless_landing).
 -#}
 {{ config(
-    materialized='table',
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='event_id',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ stream_rebuild_unless_landing() }}",
     post_hook="{{ fail_when_mostly_quarantined('events') }}",
 ) }}
 
 -- depends_on: {{ ref('stg_social__timestamp_formats') }}
 -- depends_on: {{ ref('stg_social__id_formats') }}
 
+{%- set batches = raw_event_batch_files() %}
+{%- set stream_increment = is_incremental() and batches is not none %}
+
 with
 
+{% if stream_increment -%}
+new_deliveries as (
+    select * from {{ read_raw_event_batches(raw_event_batches_not_in(batches, this)) }}
+),
+
+source as (
+    select * from new_deliveries
+    union all
+    -- Earlier deliveries of the same event ids, re-judged with the new ones.
+    select
+        staged.raw_event_id as event_id,
+        staged.raw_event_ts as event_ts,
+        staged.raw_ingested_at as ingested_at,
+        staged.raw_user_id as user_id,
+        staged.raw_tweet_id as tweet_id,
+        staged.raw_event_type as event_type,
+        staged.raw_position as position,
+        staged.raw_client as client,
+        staged.batch_id
+    from {{ this }} as staged
+    where staged.event_id in (
+        select {{ raw_text('new_deliveries.event_id') }} from new_deliveries
+    )
+),
+{%- elif batches is not none %}
 source as (
     select * from {{ read_raw('raw', 'events') }}
 ),
+{%- else %}
+source as (
+    select *, 'raw_events' as batch_id from {{ read_raw('raw', 'events') }}
+),
+{%- endif %}
 
 users as (
     select * from {{ ref('stg_social__users') }}
@@ -41,7 +85,8 @@ typed as (
         {{ raw_id('tweet', 'tweet_id') }} as tweet_id,
         lower({{ raw_text('event_type') }}) as event_type,
         {{ parse_raw_integer('position', 'integer') }} as position,
-        lower({{ raw_text('client') }}) as client
+        lower({{ raw_text('client') }}) as client,
+        batch_id
     from source
 ),
 
@@ -73,7 +118,8 @@ deliveries_ranked as (
             raw_tweet_id nulls last,
             raw_event_type nulls last,
             raw_position nulls last,
-            raw_client nulls last
+            raw_client nulls last,
+            batch_id
     )
 ),
 
@@ -129,6 +175,14 @@ checked as (
                 > deliveries_ranked.ingested_at
                 + interval '{{ var("future_tolerance_seconds") }} seconds'
                 then 'future_timestamp'
+            -- Allowed lateness (an ingestion-time watermark): received more
+            -- than allowed_lateness_hours after it happened, too late to
+            -- reopen its windows.
+            when
+                deliveries_ranked.event_at
+                < deliveries_ranked.ingested_at
+                - interval '{{ var("allowed_lateness_hours") }} hours'
+                then 'too_late'
             when deliveries_ranked.event_at < tweets.created_at then 'before_tweet_created'
             when deliveries_ranked.event_at > tweets.deleted_at then 'deleted_tweet'
         end as quarantine_reason,
@@ -171,7 +225,11 @@ final as (
             case when quarantine_reason is null then 'clean' else 'quarantined' end
         ) as row_status,
         ingested_at
-        >= event_at + interval '{{ var("late_arrival_minutes") }} minutes' as is_late_arrival
+        >= event_at + interval '{{ var("late_arrival_minutes") }} minutes' as is_late_arrival,
+        batch_id,
+        -- Bookkeeping: the dbt invocation that (re)wrote this row; models
+        -- downstream follow it as a change feed (macros/stream/stream_state.sql).
+        '{{ invocation_id }}' as load_id
     from checked
 )
 

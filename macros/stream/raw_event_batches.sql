@@ -1,0 +1,115 @@
+{#-
+    Raw events as batches (docs/raw_data_contract.md, "Landing zone").
+
+    A landing zone is a raw_data_dir whose events are a folder,
+    <raw_data_dir>/raw_events/, of batch files <batch_id>.csv or
+    <batch_id>.parquet, named so that they sort in ingestion order. A landed
+    batch is immutable: the stream path processes each batch id once.
+    Otherwise (the seeds, or one raw_events file) the events are one batch,
+    batch_id 'raw_events', and every incremental model rebuilds in full on
+    each run (stream_rebuild_unless_landing).
+-#}
+
+{#- The landing zone's event batches, [{batch_id, path, format}] sorted by
+    batch_id; none when the events are not a folder of batches. -#}
+{% macro raw_event_batch_files() -%}
+    {%- set raw_dir = (var('raw_data_dir', '') or '') | string | trim -%}
+    {%- if raw_dir == '' or not execute -%}{{ return(none) }}{%- endif -%}
+    {%- set folder = raw_dir.rstrip('/') ~ '/raw_events/' -%}
+    {%- set listed = run_query(
+        'select file from glob(' ~ raw_path_literal(folder ~ '*') ~ ') order by file'
+    ) -%}
+    {%- set batches = [] -%}
+    {%- set formats = [] -%}
+    {%- for path in listed.columns[0].values() -%}
+        {%- set name = path.split('/')[-1] -%}
+        {%- set found = modules.re.fullmatch('([A-Za-z0-9][A-Za-z0-9_.=-]*)\.(csv|parquet)', name) -%}
+        {#- Names starting with '.' or '_' are a writer's temporary files: not landed yet. -#}
+        {%- if found -%}
+            {%- do batches.append({'batch_id': found.group(1), 'path': path, 'format': found.group(2)}) -%}
+            {%- if found.group(2) not in formats -%}{%- do formats.append(found.group(2)) -%}{%- endif -%}
+        {%- elif not (name.startswith('.') or name.startswith('_')) -%}
+            {{- exceptions.raise_compiler_error(
+                "Landing zone file " ~ path ~ " is not a batch: name batch files <batch_id>.csv or"
+                ~ " <batch_id>.parquet (letters, digits, _ . = -), sorting in ingestion order"
+                ~ " (docs/raw_data_contract.md, Landing zone)."
+            ) -}}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if listed.rows | length == 0 -%}{{ return(none) }}{%- endif -%}
+    {%- if formats | length > 1 -%}
+        {{- exceptions.raise_compiler_error(
+            "Landing zone " ~ folder ~ " mixes .csv and .parquet batches: write every batch in one"
+            ~ " format (docs/raw_data_contract.md, Landing zone)."
+        ) -}}
+    {%- endif -%}
+    {{- return(batches | sort(attribute='batch_id')) -}}
+{%- endmacro %}
+
+
+{#- True when raw events come from a landing zone of batch files. -#}
+{% macro raw_events_are_batches() -%}
+    {{- return(raw_event_batch_files() is not none) -}}
+{%- endmacro %}
+
+
+{#- A table expression: the raw event columns as text plus batch_id, for the
+    given batches (all when none), each file's header checked. -#}
+{% macro read_raw_event_batches(batches) -%}
+    {%- if batches | length == 0 -%}
+        {{- return('(select * from ' ~ source('raw', 'events') ~ ' where false)') -}}
+    {%- endif -%}
+    {%- set paths = batches | map(attribute='path') | list -%}
+    {%- if batches[0].format == 'csv' -%}
+        {%- set columns = raw_csv_columns(paths[0]) -%}
+        {%- for path in paths[1:] -%}
+            {%- set header = raw_csv_columns(path) -%}
+            {%- if header != columns -%}
+                {{- exceptions.raise_compiler_error(
+                    "Landing zone batch " ~ path ~ " has the header " ~ header | join(',')
+                    ~ ", not " ~ columns | join(',') ~ " like " ~ paths[0]
+                    ~ ": every batch file carries the same columns in the same order."
+                ) -}}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- set reader = raw_csv_read(paths, ', filename = true') -%}
+    {%- else -%}
+        {%- set reader = _raw_file_as_text(paths, 'parquet', with_filename=true) -%}
+    {%- endif -%}
+    {{- return(
+        "(select * exclude (filename), regexp_extract(filename, '([^/]+)[.](csv|parquet)$', 1)"
+        ~ ' as batch_id from ' ~ reader ~ ')'
+    ) -}}
+{%- endmacro %}
+
+
+{#- The batches whose batch_id `relation` (a staged table with a batch_id
+    column) does not hold yet; all of them when it does not exist. -#}
+{% macro raw_event_batches_not_in(batches, relation) -%}
+    {%- if relation is none or flags.FULL_REFRESH -%}{{ return(batches) }}{%- endif -%}
+    {%- set staged = run_query('select distinct batch_id from ' ~ relation).columns[0].values() -%}
+    {{- return(batches | rejectattr('batch_id', 'in', staged) | list) -}}
+{%- endmacro %}
+
+
+{#- The batches stg_social__events_validated has not staged yet. -#}
+{% macro raw_event_batches_not_staged(batches) -%}
+    {%- set validated = adapter.get_relation(
+        database=target.database, schema='staging', identifier='stg_social__events_validated'
+    ) -%}
+    {{- return(raw_event_batches_not_in(batches, validated)) -}}
+{%- endmacro %}
+
+
+{% macro _fail_when_events_file_and_batches(raw_dir) -%}
+    {%- set base = raw_dir.rstrip('/') ~ '/raw_events' -%}
+    {%- set both = run_query(
+        'select count(*) from glob(' ~ raw_path_literal([base ~ '.csv', base ~ '.parquet']) ~ ')'
+    ) -%}
+    {%- if both.columns[0].values()[0] > 0 -%}
+        {{- exceptions.raise_compiler_error(
+            "raw_data_dir='" ~ raw_dir ~ "' holds both a raw_events file and a raw_events/ folder of"
+            ~ " batches: keep one (docs/raw_data_contract.md, Landing zone)."
+        ) -}}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,64 @@
+{#-
+    Which loads of stg_social__events_validated each incremental model has
+    folded in: the change feed the stream path runs on.
+
+    Every row stg_social__events_validated writes carries load_id, the dbt
+    invocation that (re)wrote it. A model downstream recomputes what the rows
+    of loads it has not absorbed touch (their users, hours, ...) and, once
+    built, records those loads as absorbed (post-hook stream_mark_absorbed).
+    A run that fails before the hook leaves its loads unabsorbed, so the next
+    run redoes them: recomputing a key from all of its rows is idempotent.
+-#}
+
+{% macro stream_state_relation() -%}
+    {{- return(api.Relation.create(database=target.database, schema='stream_state', identifier='absorbed_loads')) -}}
+{%- endmacro %}
+
+
+{#- on-run-start: the state table exists before any model reads it. -#}
+{% macro create_stream_state_table() -%}
+create schema if not exists stream_state;
+create table if not exists {{ stream_state_relation() }} (
+    model_name varchar not null,
+    load_id varchar not null,
+    absorbed_at timestamp not null
+)
+{%- endmacro %}
+
+
+{#- SQL: the rows of `validated` from loads this model has not absorbed. -#}
+{% macro stream_unabsorbed_rows(validated) -%}
+    (
+        select * from {{ validated }}
+        where load_id not in (
+            select absorbed.load_id from {{ stream_state_relation() }} as absorbed
+            where absorbed.model_name = '{{ this.identifier }}'
+        )
+    )
+{%- endmacro %}
+
+
+{#- post-hook: every load of stg_social__events_validated now present is absorbed by this model. -#}
+{% macro stream_mark_absorbed() -%}
+    {%- set validated = ref('stg_social__events_validated') -%}
+    insert into {{ stream_state_relation() }} (model_name, load_id, absorbed_at)
+    select distinct '{{ this.identifier }}', loads.load_id, now()::timestamp
+    from {{ validated }} as loads
+    where loads.load_id not in (
+        select absorbed.load_id from {{ stream_state_relation() }} as absorbed
+        where absorbed.model_name = '{{ this.identifier }}'
+    )
+{%- endmacro %}
+
+
+{#- pre-hook: outside a landing zone the events are one batch that may have
+    changed (an edited seed, a new raw_events file), so an incremental model
+    empties itself and forgets what it absorbed: its incremental branch then
+    recomputes everything. In a landing zone, batches are immutable and this
+    renders nothing. -#}
+{% macro stream_rebuild_unless_landing() -%}
+    {%- if execute and is_incremental() and not raw_events_are_batches() -%}
+        delete from {{ this }};
+        delete from {{ stream_state_relation() }} where model_name = '{{ this.identifier }}'
+    {%- endif -%}
+{%- endmacro %}
