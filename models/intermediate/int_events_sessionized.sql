@@ -3,13 +3,53 @@
     or comes more than session_gap_minutes after the user's previous event (a
     gap of exactly session_gap_minutes stays in the session). A running sum of
     those openings numbers the sessions.
+
+    Incremental (append after a pre-hook delete, macros/stream/sessions_reopened.sql):
+    a run renumbers, for each user the new batches touch, only the sessions
+    a change can reach, continuing from the last session kept, so a session
+    spanning two batches is one session.
 -#}
+{{ config(
+    materialized='incremental',
+    tags=['stream'],
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{{ stream_rebuild_unless_landing() }}", "{{ sessions_delete_reopened() }}"],
+    post_hook="{{ stream_mark_absorbed() }}",
+) }}
 
 with
 
-events as (
-    select * from {{ ref('stg_social__events') }}
+{% if is_incremental() -%}
+-- Each changed user's last kept event and session (after the pre-hook's delete).
+kept as (
+    select
+        changed.user_id,
+        max(kept_events.event_at) as kept_until,
+        coalesce(max(kept_events.session_number), 0) as kept_sessions
+    from {{ sessions_changed_users() }} as changed
+    left join {{ this }} as kept_events
+        on changed.user_id = kept_events.user_id
+    group by changed.user_id
 ),
+
+events as (
+    select
+        clean.*,
+        kept.kept_sessions
+    from {{ ref('stg_social__events') }} as clean
+    inner join kept
+        on clean.user_id = kept.user_id
+    where kept.kept_until is null or clean.event_at > kept.kept_until
+),
+{%- else -%}
+events as (
+    select
+        *,
+        0 as kept_sessions
+    from {{ ref('stg_social__events') }}
+),
+{%- endif %}
 
 with_previous as (
     select
@@ -52,8 +92,8 @@ final as (
         tweet_id,
         event_type,
         event_at,
-        cast(user_id as varchar) || '-' || cast(session_number as varchar) as session_id,
-        cast(session_number as integer) as session_number,
+        cast(user_id as varchar) || '-' || cast(kept_sessions + session_number as varchar) as session_id,
+        cast(kept_sessions + session_number as integer) as session_number,
         is_session_start = 1 as is_session_start
     from numbered
 )

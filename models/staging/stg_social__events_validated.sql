@@ -11,6 +11,7 @@
 -#}
 {{ config(
     materialized='incremental',
+    tags=['stream'],
     incremental_strategy='delete+insert',
     unique_key='event_id',
     on_schema_change='sync_all_columns',
