@@ -20,6 +20,9 @@ from datagen.generate import generate
 from datagen.perf import keep_freed_memory
 from datagen.shapes import PRESETS, preset_defaults
 from datagen.writers import FORMATS
+from stream.batching import Batch
+from stream.landing import LandingZone
+from stream.producer import produce
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -109,6 +112,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", default="csv", help=f"one of: {', '.join(FORMATS)}")
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    stream = p.add_argument_group(
+        "stream", "write --out as a landing zone (docs/raw_data_contract.md, Landing zone)"
+    )
+    stream.add_argument(
+        "--batch-minutes",
+        type=int,
+        default=None,
+        help="the events as one batch file per N-minute ingestion period in OUT/raw_events/",
+    )
+    stream.add_argument(
+        "--follow",
+        action="store_true",
+        help="with --batch-minutes: land the batches over time, like a live producer",
+    )
+    stream.add_argument(
+        "--speed",
+        type=float,
+        default=3600.0,
+        help="with --follow: simulated seconds per wall-clock second",
+    )
     return p
 
 
@@ -121,6 +144,38 @@ def _check_writable(directory: Path, flag: str) -> None:
     except OSError:
         message = f"{flag} {directory} is not writable; give a writable directory"
         raise ConfigError(message) from None
+
+
+def _check_stream_options(args: argparse.Namespace) -> None:
+    if args.batch_minutes is None:
+        if args.follow:
+            raise ConfigError("--follow needs --batch-minutes (the length of one batch)")
+        return
+    if args.batch_minutes < 1:
+        raise ConfigError("--batch-minutes must be >= 1")
+    if args.speed <= 0:
+        raise ConfigError("--speed must be > 0 simulated seconds per wall-clock second")
+    if LandingZone(args.out).batch_ids():
+        raise ConfigError(f"--out {args.out} already holds event batches; give an empty directory")
+
+
+def _land(args: argparse.Namespace, whole: Path) -> None:
+    """Cut the generated events into batches and land them (over time with --follow)."""
+
+    def report(batch: Batch, path: Path) -> None:
+        if not args.quiet and args.follow:
+            print(f"landed {path.name}: {batch.rows.num_rows} events", flush=True)
+
+    batches = produce(
+        whole,
+        LandingZone(args.out),
+        args.batch_minutes,
+        fmt=args.format,
+        speed=args.speed if args.follow else None,
+        report=report,
+    )
+    if not args.quiet:
+        print(f"landing zone {os.fspath(args.out)}: {len(batches)} event batches")
 
 
 def _config(args: argparse.Namespace) -> GenConfig:
@@ -142,6 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.format not in FORMATS:
             raise ConfigError(f"--format must be one of: {', '.join(FORMATS)}")
+        _check_stream_options(args)
         cfg = _config(args)
         _check_writable(args.out, "--out")
         _check_writable(args.truth_dir, "--truth-dir")
@@ -152,7 +208,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         chosen = ", ".join(flags)
         print(f"shape {args.shape}: {chosen}")
     keep_freed_memory()
-    result = generate(cfg, args.out, args.truth_dir, args.format)
+    if args.batch_minutes is None:
+        result = generate(cfg, args.out, args.truth_dir, args.format)
+    else:
+        # Generated whole beside the landing zone, then cut into batches and landed.
+        with tempfile.TemporaryDirectory(dir=args.out.parent, prefix=".datagen-") as whole:
+            result = generate(cfg, Path(whole), args.truth_dir, args.format)
+            _land(args, Path(whole))
     if not args.quiet:
         for name, rows in result.rows.items():
             print(f"{name}: {rows} rows")
@@ -162,7 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         total = sum(result.seconds.values())
         stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.seconds.items())
         print(f"done in {total:.2f}s, cpu {result.cpu_seconds:.2f}s ({stages})")
-        print(f"wrote {len(result.paths)} files to {os.fspath(args.out)} and {args.truth_dir}")
+        if args.batch_minutes is None:
+            print(f"wrote {len(result.paths)} files to {os.fspath(args.out)} and {args.truth_dir}")
     return 0
 
 

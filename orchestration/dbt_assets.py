@@ -16,10 +16,13 @@ from dagster import AssetExecutionContext, AssetMaterialization, Config, Failure
 from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
 
 from orchestration.dbt_failures import dbt_failure_message, dbt_stopped_message
-from orchestration.project import dbt_project, load_manifest, warehouse_path
+from orchestration.project import dbt_project, load_manifest, raw_data_dir, warehouse_path
+from orchestration.stream_freshness import freshness_metadata
 from orchestration.translator import SocialMlTranslator
+from stream.landing import LandingZone
 
 MONITORING_SELECTION = "path:models/marts/monitoring"
+STAGED_EVENTS = "model.social_ml.stg_social__events_validated"
 # "buildable": a test runs only when every node it reads is selected or upstream of
 # the selection, so materialising a subset never tests tables it did not build.
 # Unit tests check SQL logic on fixed fixtures, not the data, so they belong to
@@ -92,6 +95,7 @@ def _build_with_row_counts(
     with contextlib.redirect_stdout(output):
         events = list(invocation.stream())
     relations = _relation_names()
+    invocation_id = _invocation_id(invocation)
     db_path = warehouse_path()
     # dbt may stop before it creates the warehouse (e.g. unreadable --vars).
     con = duckdb.connect(str(db_path), read_only=True) if db_path.exists() else None
@@ -103,6 +107,10 @@ def _build_with_row_counts(
                 count = _row_count(con, relation) if relation else None
                 if count is not None:
                     event = event.with_metadata({**event.metadata, "dagster/row_count": count})
+                if unique_id and str(unique_id.value) == STAGED_EVENTS and invocation_id:
+                    event = event.with_metadata(
+                        {**event.metadata, **_freshness(con, invocation_id)}
+                    )
             yield event
         failure = (
             None if invocation.is_successful() else _build_failure(invocation, con, output.lines)
@@ -114,6 +122,23 @@ def _build_with_row_counts(
     # failed (blocking) asset checks and the step fails, skipping everything downstream.
     if failure is not None:
         raise failure
+
+
+def _invocation_id(invocation: DbtCliInvocation) -> str | None:
+    """The dbt invocation id: the load_id of the events rows this build staged."""
+    try:
+        return invocation.get_artifact("run_results.json")["metadata"]["invocation_id"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _freshness(con: duckdb.DuckDBPyConnection, invocation_id: str) -> dict[str, Any]:
+    directory = raw_data_dir()
+    zone = LandingZone(directory) if directory is not None else None
+    try:
+        return freshness_metadata(con, invocation_id, zone if zone and zone.batch_ids() else None)
+    except duckdb.Error:
+        return {}
 
 
 def _build_failure(

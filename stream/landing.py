@@ -39,6 +39,14 @@ class LandingZone:
         found = (_BATCH_FILE.fullmatch(p.name) for p in self.events_dir.iterdir())
         return sorted(m.group(1) for m in found if m)
 
+    def batch_path(self, batch_id: str) -> Path | None:
+        """The file of a landed batch, or None."""
+        for fmt in ("csv", "parquet"):
+            path = self.events_dir / f"{batch_id}.{fmt}"
+            if path.is_file():
+                return path
+        return None
+
     def land(self, batch: Batch, fmt: str = "csv") -> Path:
         """Write one batch atomically; refuses to overwrite a landed batch."""
         if not _BATCH_FILE.fullmatch(f"{batch.batch_id}.{fmt}"):

@@ -76,7 +76,8 @@ def table_rows(db: Path) -> dict[str, pa.Table]:
                 if c not in BOOKKEEPING and c not in BOOKKEEPING_BY_TABLE.get(name, ())
             ]
             quoted = ", ".join(f'"{c}"' for c in columns)
-            out[f"{schema}.{name}"] = con.sql(f'select {quoted} from "{schema}"."{name}"').to_arrow_table()
+            relation = con.sql(f'select {quoted} from "{schema}"."{name}"')
+            out[f"{schema}.{name}"] = relation.to_arrow_table()
         return out
     finally:
         con.close()

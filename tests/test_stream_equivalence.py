@@ -40,7 +40,8 @@ def full_refresh(tmp_path_factory: pytest.TempPathFactory) -> dict:
     run_dbt(FULL_BUILD, db, root / "target", STREAM_VARS)
     rows = table_rows(db)
     reasons = duckdb.connect(str(db), read_only=True).execute(
-        "select count(*) from staging.stg_social__events_quarantine where quarantine_reason = 'too_late'"
+        "select count(*) from staging.stg_social__events_quarantine"
+        " where quarantine_reason = 'too_late'"
     ).fetchone()[0]
     assert reasons > 0, "the sample should have too_late events at 48 h of allowed lateness"
     return rows
@@ -54,7 +55,8 @@ def spanning(batches) -> tuple[int, int]:
     for index, batch in enumerate(batches):
         con.register(f"b{index}", batch.rows)
     union = " union all ".join(
-        f"select event_id, event_ts, ingested_at, {i} as batch from b{i}" for i in range(len(batches))
+        f"select event_id, event_ts, ingested_at, {i} as batch from b{i}"
+        for i in range(len(batches))
     )
     redelivered = con.execute(
         f"select count(*) from (select event_id from ({union}) where event_id is not null"
