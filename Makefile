@@ -19,7 +19,7 @@ export DAGSTER_HOME := $(CURDIR)/dagster_home
 
 DBT_SOURCES := $(shell find models macros materializations seeds tests/dbt -type f 2>/dev/null) dbt_project.yml profiles.yml
 
-.PHONY: help setup run test lint ui seeds practice bench clean
+.PHONY: help setup run test lint ui stream seeds practice bench clean
 
 help:  ## List the targets.
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -56,6 +56,23 @@ lint: setup  ## Linters only.
 ui: setup  ## Open the Dagster UI on the whole asset graph (127.0.0.1:3000).
 	$(BIN)/dagster dev --host 127.0.0.1 --port 3000
 
+# The stream demo lives in its own folder (git-ignored): landing zone, warehouse, models.
+STREAM_DIR ?= stream_demo
+# Simulated seconds per wall-clock second: 600 lands an hourly batch every 6 s.
+STREAM_SPEED ?= 600
+
+stream: setup  ## Event stream: datagen replays hourly batches into a landing zone; Dagster folds each in (UI on 127.0.0.1:3000).
+	@rm -rf $(STREAM_DIR) && mkdir -p $(STREAM_DIR)
+	@echo "producer: python -m datagen --batch-minutes 60 --follow --speed $(STREAM_SPEED) -> $(STREAM_DIR)/landing (log: $(STREAM_DIR)/producer.log)"
+	@echo "consumer: Dagster's landing_zone_sensor -> stream_batch_job, on http://127.0.0.1:3000 (Ctrl-C stops both)"
+	@$(PY) -m datagen --out $(STREAM_DIR)/landing --truth-dir $(STREAM_DIR)/ground_truth \
+	    --batch-minutes 60 --follow --speed $(STREAM_SPEED) > $(STREAM_DIR)/producer.log 2>&1 & \
+	  producer=$$!; trap 'kill $$producer 2>/dev/null' EXIT INT TERM; \
+	  SOCIAL_ML_RAW_DIR=$(CURDIR)/$(STREAM_DIR)/landing \
+	  SOCIAL_ML_DB=$(CURDIR)/$(STREAM_DIR)/warehouse.duckdb \
+	  SOCIAL_ML_MODELS_DIR=$(CURDIR)/$(STREAM_DIR)/models \
+	  $(BIN)/dagster dev --host 127.0.0.1 --port 3000
+
 seeds: $(INSTALLED)  ## Regenerate the checked-in sample in seeds/ (deterministic).
 	$(PY) -m datagen --out seeds --truth-dir ground_truth
 
@@ -74,6 +91,6 @@ bench: setup $(BENCH_INSTALLED)  ## Time 1M/3M/10M events end to end vs peers; w
 	$(PY) -m bench $(BENCH_ARGS)
 
 clean:  ## Remove the venv, the warehouse, dbt and Dagster state.
-	rm -rf $(VENV) target logs dbt_packages artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) target logs dbt_packages artifacts .pytest_cache .ruff_cache $(STREAM_DIR)
 	find warehouse -type f ! -name .gitkeep -delete 2>/dev/null || true
 	find dagster_home -mindepth 1 ! -name dagster.yaml -exec rm -rf {} + 2>/dev/null || true

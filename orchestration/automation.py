@@ -5,7 +5,9 @@
 - `retraining_sensor` reads the monitoring signal the dbt reports compute and
   asks for one retrain per new signal (the signal's fingerprint is the cursor).
 - `raw_files_sensor` watches the bring-your-own-data directory and asks for a
-  full refresh when the set of raw files or their modification times change.
+  full refresh (`dbt build --full-refresh`) when the set of raw files or their
+  modification times change (a landing zone's event batches are the stream
+  sensor's: orchestration/stream.py).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from dagster import (
 from orchestration.project import raw_data_dir, warehouse_path
 
 ML_GROUPS = ("ml",)
+DBT_ASSET_OPS = ("warehouse_dbt_assets", "monitoring_dbt_assets")
 RETRAINING_SIGNAL_RELATION = "marts.rpt_retraining_signal"
 
 full_refresh_job = define_asset_job(
@@ -127,6 +130,10 @@ def raw_files_sensor(context: SensorEvaluationContext) -> SensorResult | SkipRea
     fingerprint = raw_files_fingerprint(directory)
     if fingerprint == context.cursor:
         return SkipReason("no new raw files")
+    # A changed whole-file table is a change of history: incremental models rebuild.
+    full_refresh = {"config": {"full_refresh": True}}
+    run_config = {"ops": {name: full_refresh for name in DBT_ASSET_OPS}}
     return SensorResult(
-        run_requests=[RunRequest(run_key=f"raw-{fingerprint}")], cursor=fingerprint
+        run_requests=[RunRequest(run_key=f"raw-{fingerprint}", run_config=run_config)],
+        cursor=fingerprint,
     )

@@ -43,6 +43,9 @@ class DbtSettings(Config):
     `make run VARS='{test_days: 30}'` or the launchpad in the Dagster UI."""
 
     vars: str = ""
+    # `dbt build --full-refresh`: incremental models rebuild from all raw input (the
+    # raw-files sensor sets it when a whole-file table changes under a landing zone).
+    full_refresh: bool = False
 
 
 class _KeepLines(io.TextIOBase):
@@ -89,7 +92,11 @@ def _build_with_row_counts(
 
     DuckDB lets one process hold the file while dbt writes it, so row counts
     are read after dbt has finished rather than while it streams events."""
-    args = [*PIPELINE_BUILD_ARGS, *(["--vars", settings.vars] if settings.vars.strip() else [])]
+    args = [
+        *PIPELINE_BUILD_ARGS,
+        *(["--vars", settings.vars] if settings.vars.strip() else []),
+        *(["--full-refresh"] if settings.full_refresh else []),
+    ]
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     output = _KeepLines(sys.stdout)
     with contextlib.redirect_stdout(output):

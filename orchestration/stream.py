@@ -18,8 +18,10 @@ from pathlib import Path
 import duckdb
 from dagster import (
     AssetSelection,
+    DagsterRunStatus,
     DefaultSensorStatus,
     RunRequest,
+    RunsFilter,
     SensorEvaluationContext,
     SensorResult,
     SkipReason,
@@ -68,6 +70,20 @@ def has_current_model(db_path: Path) -> bool:
     return bool(found and found[0])
 
 
+def _stream_run_in_flight(context: SensorEvaluationContext) -> bool:
+    """Whether a run this sensor asked for has not finished: like one consumer of a topic,
+    the loop takes everything landed when it starts, instead of queueing a run a batch."""
+    runs = context.instance.get_runs(
+        filters=RunsFilter(
+            tags={"stream/sensor": "landing_zone_sensor"},
+            statuses=[DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED,
+                      DagsterRunStatus.STARTING, DagsterRunStatus.STARTED],
+        ),
+        limit=1,
+    )
+    return bool(runs)
+
+
 @sensor(
     jobs=[stream_batch_job, full_refresh_job],
     minimum_interval_seconds=5,
@@ -82,6 +98,8 @@ def landing_zone_sensor(context: SensorEvaluationContext) -> SensorResult | Skip
     landed = LandingZone(directory).batch_ids()
     if not landed:
         return SkipReason(f"no event batches in {directory / 'raw_events'} yet")
+    if _stream_run_in_flight(context):
+        return SkipReason("a stream run is in flight: it folds in what has landed by its start")
     db_path = warehouse_path()
     try:
         staged = staged_batches(db_path)
@@ -100,8 +118,8 @@ def landing_zone_sensor(context: SensorEvaluationContext) -> SensorResult | Skip
             RunRequest(
                 run_key=f"stream-{last}",
                 job_name=job.name,
-                tags={"stream/first_batch": pending[0], "stream/last_batch": last,
-                      "stream/batches": str(len(pending))},
+                tags={"stream/sensor": "landing_zone_sensor", "stream/first_batch": pending[0],
+                      "stream/last_batch": last, "stream/batches": str(len(pending))},
             )
         ],
         cursor=last,
