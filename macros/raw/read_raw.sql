@@ -70,7 +70,9 @@
         {{- return(raw_csv_read(path, ', filename = true' if with_filename else '')) -}}
     {%- endif -%}
     {#- Parquet keeps its own types: cast each column to text, timestamps in the contract's format. -#}
-    {%- set described = run_query('describe select * from read_parquet(' ~ quoted_path ~ ', union_by_name = true)') -%}
+    {%- set described = run_query(
+        'describe select * from read_parquet(' ~ quoted_path ~ ', union_by_name = true)'
+    ) -%}
     {%- set casts = [] -%}
     {%- for row in described.rows -%}
         {%- set name = adapter.quote(row[0]) -%}

@@ -1,3 +1,6 @@
+-- sqlfluff:exclude_rules:LT02
+-- (These macros render no SQL of their own, only Jinja values; sqlfluff's rendering
+-- of their branches reports indents of lines that produce no output.)
 {#-
     Raw events as batches (docs/raw_data_contract.md, "Landing zone").
 
@@ -10,7 +13,7 @@
     each run (stream_rebuild_unless_landing).
 -#}
 
-{#- The landing zone's event batches, [{batch_id, path, format}] sorted by
+{#- The landing zone's event batches, a list of (batch_id, path, format) sorted by
     batch_id; none when the events are not a folder of batches. -#}
 {% macro raw_event_batch_files() -%}
     {%- set raw_dir = (var('raw_data_dir', '') or '') | string | trim -%}
@@ -20,22 +23,24 @@
         'select file from glob(' ~ raw_path_literal(folder ~ '*') ~ ') order by file'
     ) -%}
     {%- set batches = [] -%}
-    {%- set formats = [] -%}
-    {%- for path in listed.columns[0].values() -%}
+    {%- for row in listed.rows -%}
+        {%- set path = row[0] -%}
         {%- set name = path.split('/')[-1] -%}
         {%- set found = modules.re.fullmatch('([A-Za-z0-9][A-Za-z0-9_.=-]*)\.(csv|parquet)', name) -%}
         {#- Names starting with '.' or '_' are a writer's temporary files: not landed yet. -#}
-        {%- if found -%}
-            {%- do batches.append({'batch_id': found.group(1), 'path': path, 'format': found.group(2)}) -%}
-            {%- if found.group(2) not in formats -%}{%- do formats.append(found.group(2)) -%}{%- endif -%}
-        {%- elif not (name.startswith('.') or name.startswith('_')) -%}
+        {%- set is_temporary = name.startswith('.') or name.startswith('_') -%}
+        {%- if not found and not is_temporary -%}
             {{- exceptions.raise_compiler_error(
                 "Landing zone file " ~ path ~ " is not a batch: name batch files <batch_id>.csv or"
                 ~ " <batch_id>.parquet (letters, digits, _ . = -), sorting in ingestion order"
                 ~ " (docs/raw_data_contract.md, Landing zone)."
             ) -}}
         {%- endif -%}
+        {%- if found -%}
+            {%- do batches.append(dict(batch_id=found.group(1), path=path, format=found.group(2))) -%}
+        {%- endif -%}
     {%- endfor -%}
+    {%- set formats = batches | map(attribute='format') | unique | list -%}
     {%- if listed.rows | length == 0 -%}{{ return(none) }}{%- endif -%}
     {%- if formats | length > 1 -%}
         {{- exceptions.raise_compiler_error(
@@ -62,7 +67,8 @@
     {%- set paths = batches | map(attribute='path') | list -%}
     {%- if batches[0].format == 'csv' -%}
         {%- set columns = raw_csv_columns(paths[0]) -%}
-        {%- for path in paths[1:] -%}
+        {%- for batch in batches[1:] -%}
+            {%- set path = batch.path -%}
             {%- set header = raw_csv_columns(path) -%}
             {%- if header != columns -%}
                 {{- exceptions.raise_compiler_error(
@@ -112,4 +118,10 @@
             ~ " batches: keep one (docs/raw_data_contract.md, Landing zone)."
         ) -}}
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- Outside a landing zone: the one raw events input, as the batch 'raw_events'. -#}
+{% macro raw_events_as_one_batch() -%}
+    {{- return("(select *, 'raw_events' as batch_id from " ~ read_raw('raw', 'events') ~ ')') -}}
 {%- endmacro %}

@@ -11,7 +11,7 @@
 -#}
 
 {% macro stream_state_relation() -%}
-    {{- return(api.Relation.create(database=target.database, schema='stream_state', identifier='absorbed_loads')) -}}
+    {{- return('stream_state.absorbed_loads') -}}
 {%- endmacro %}
 
 

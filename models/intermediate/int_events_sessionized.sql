@@ -18,19 +18,29 @@
     post_hook="{{ stream_mark_absorbed() }}",
 ) }}
 
+{#- A full build renumbers every user from nothing kept; an incremental run the
+    users with unabsorbed changes, from what the pre-hook kept. -#}
+{%- if is_incremental() %}
+    {%- set renumbered_users = sessions_changed_users() %}
+    {%- set kept_rows = this %}
+{%- else %}
+    {%- set renumbered_users = '(select distinct user_id from ' ~ ref('stg_social__events') ~ ')' %}
+    {%- set kept_rows = '(select cast(null as bigint) as user_id, cast(null as timestamp) as event_at,'
+        ~ ' cast(null as integer) as session_number where false)' %}
+{%- endif %}
+
 with
 
-{% if is_incremental() -%}
--- Each changed user's last kept event and session (after the pre-hook's delete).
+-- Each renumbered user's last kept event and session.
 kept as (
     select
-        changed.user_id,
+        renumbered.user_id,
         max(kept_events.event_at) as kept_until,
         coalesce(max(kept_events.session_number), 0) as kept_sessions
-    from {{ sessions_changed_users() }} as changed
-    left join {{ this }} as kept_events
-        on changed.user_id = kept_events.user_id
-    group by changed.user_id
+    from {{ renumbered_users }} as renumbered
+    left join {{ kept_rows }} as kept_events
+        on renumbered.user_id = kept_events.user_id
+    group by renumbered.user_id
 ),
 
 events as (
@@ -42,14 +52,6 @@ events as (
         on clean.user_id = kept.user_id
     where kept.kept_until is null or clean.event_at > kept.kept_until
 ),
-{%- else -%}
-events as (
-    select
-        *,
-        0 as kept_sessions
-    from {{ ref('stg_social__events') }}
-),
-{%- endif %}
 
 with_previous as (
     select

@@ -22,14 +22,29 @@
 -- depends_on: {{ ref('stg_social__timestamp_formats') }}
 -- depends_on: {{ ref('stg_social__id_formats') }}
 
+{#- What this run judges: every delivery on a full build (or outside a landing
+    zone); from a landing zone, the batches not staged yet plus the earlier
+    deliveries of the event ids they carry. -#}
 {%- set batches = raw_event_batch_files() %}
-{%- set stream_increment = is_incremental() and batches is not none %}
+{%- if is_incremental() and batches is not none %}
+    {%- set delivered = read_raw_event_batches(raw_event_batches_not_in(batches, this)) %}
+    {%- set staged = this %}
+{%- else %}
+    {%- set delivered = raw_events_as_one_batch() if batches is none else read_raw('raw', 'events') %}
+    {#- Nothing is staged before a full build. -#}
+    {%- set staged = '(select null as event_id, null as batch_id, null as raw_event_id,'
+        ~ ' null as raw_event_ts, null as raw_ingested_at, null as raw_user_id, null as raw_tweet_id,'
+        ~ ' null as raw_event_type, null as raw_position, null as raw_client where false)' %}
+{%- endif %}
 
 with
 
-{% if stream_increment -%}
 new_deliveries as (
-    select * from {{ read_raw_event_batches(raw_event_batches_not_in(batches, this)) }}
+    select * from {{ delivered }}
+),
+
+delivered_event_ids as (
+    select distinct {{ raw_text('event_id') }} as event_id from new_deliveries
 ),
 
 source as (
@@ -46,20 +61,10 @@ source as (
         staged.raw_position as position,
         staged.raw_client as client,
         staged.batch_id
-    from {{ this }} as staged
-    where staged.event_id in (
-        select {{ raw_text('new_deliveries.event_id') }} from new_deliveries
-    )
+    from {{ staged }} as staged
+    inner join delivered_event_ids
+        on staged.event_id = delivered_event_ids.event_id
 ),
-{%- elif batches is not none %}
-source as (
-    select * from {{ read_raw('raw', 'events') }}
-),
-{%- else %}
-source as (
-    select *, 'raw_events' as batch_id from {{ read_raw('raw', 'events') }}
-),
-{%- endif %}
 
 users as (
     select * from {{ ref('stg_social__users') }}
