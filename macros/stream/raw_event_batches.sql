@@ -26,7 +26,7 @@
     {%- for row in listed.rows -%}
         {%- set path = row[0] -%}
         {%- set name = path.split('/')[-1] -%}
-        {%- set found = modules.re.fullmatch('([A-Za-z0-9][A-Za-z0-9_.=-]*)\.(csv|parquet)', name) -%}
+        {%- set found = modules.re.fullmatch('([A-Za-z0-9][A-Za-z0-9_.=-]*)[.](csv|parquet)', name) -%}
         {#- Names starting with '.' or '_' are a writer's temporary files: not landed yet. -#}
         {%- set is_temporary = name.startswith('.') or name.startswith('_') -%}
         {%- if not found and not is_temporary -%}
