@@ -29,7 +29,10 @@ def read_raw_events(source_dir: Path) -> pa.Table:
         return pacsv.read_csv(
             csv,
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string())),
+            # An empty cell stays empty (written back unquoted), as dbt's seed loader reads it.
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=True
+            ),
         )
     raise FileNotFoundError(f"{source_dir} has neither raw_events.parquet nor raw_events.csv")
 

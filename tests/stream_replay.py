@@ -7,11 +7,11 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.csv as pacsv
 from conftest import PROJECT_ROOT, run_dbt
 
 from stream.batching import Batch
 from stream.landing import LandingZone
+from stream.producer import read_raw_events
 
 SEEDS = PROJECT_ROOT / "seeds"
 EVENT_COLUMNS = (
@@ -34,13 +34,7 @@ FIRST_STEP = ["build", "--select", "+tag:stream", "--exclude", "resource_type:te
 
 def sample_events() -> pa.Table:
     """The checked-in raw events, every column as text."""
-    return pacsv.read_csv(
-        SEEDS / "raw_events.csv",
-        convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(EVENT_COLUMNS, pa.string()),
-            strings_can_be_null=True,
-        ),
-    )
+    return read_raw_events(SEEDS)
 
 
 def landing_zone(root: Path) -> LandingZone:

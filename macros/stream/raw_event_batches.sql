@@ -59,7 +59,7 @@
 
 
 {#- A table expression: the raw event columns as text plus batch_id, for the
-    given batches (all when none), each file's header checked. -#}
+    given batches (a list from raw_event_batch_files), each file's header checked. -#}
 {% macro read_raw_event_batches(batches) -%}
     {%- if batches | length == 0 -%}
         {{- return('(select * from ' ~ source('raw', 'events') ~ ' where false)') -}}
