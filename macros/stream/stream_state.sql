@@ -22,6 +22,17 @@ create table if not exists {{ stream_state_relation() }} (
     model_name varchar not null,
     load_id varchar not null,
     absorbed_at timestamp not null
+);
+create table if not exists {{ stream_changed_keys_relation() }} (
+    model_name varchar not null,
+    load_id varchar not null,
+    key_kind varchar not null,
+    key_id bigint not null
+);
+create table if not exists {{ stream_bot_flags_relation() }} (
+    user_id bigint not null,
+    bot_since_at timestamp,
+    bot_reason varchar
 )
 {%- endmacro %}
 
@@ -38,12 +49,18 @@ create table if not exists {{ stream_state_relation() }} (
 {%- endmacro %}
 
 
-{#- post-hook: every load of stg_social__events_validated now present is absorbed by this model. -#}
-{% macro stream_mark_absorbed() -%}
+{#- post-hook: every load of stg_social__events_validated now present, and every
+    load in which `parents` (model names) logged changed keys, is absorbed by this model. -#}
+{% macro stream_mark_absorbed(parents=[]) -%}
     {%- set validated = ref('stg_social__events_validated') -%}
     insert into {{ stream_state_relation() }} (model_name, load_id, absorbed_at)
     select distinct '{{ this.identifier }}', loads.load_id, now()::timestamp
-    from {{ validated }} as loads
+    from (
+        select load_id from {{ validated }}
+        union
+        select load_id from {{ stream_changed_keys_relation() }}
+        where model_name in ('{{ parents | join("', '") }}')
+    ) as loads
     where loads.load_id not in (
         select absorbed.load_id from {{ stream_state_relation() }} as absorbed
         where absorbed.model_name = '{{ this.identifier }}'
@@ -59,6 +76,7 @@ create table if not exists {{ stream_state_relation() }} (
 {% macro stream_rebuild_unless_landing() -%}
     {%- if execute and is_incremental() and not raw_events_are_batches() -%}
         delete from {{ this }};
-        delete from {{ stream_state_relation() }} where model_name = '{{ this.identifier }}'
+        delete from {{ stream_state_relation() }} where model_name = '{{ this.identifier }}';
+        delete from {{ stream_changed_keys_relation() }} where model_name = '{{ this.identifier }}'
     {%- endif -%}
 {%- endmacro %}

@@ -1,7 +1,18 @@
+{#-
+    Incremental, append after a pre-hook delete, keyed by user
+    (macros/stream/changed_keys.sql): a run re-aggregates every session of
+    each user whose staged events changed, as int_events_sessionized
+    renumbers them.
+-#}
+{{ config(**stream_keyed_incremental(
+    'user', 'user_id', ['stg_social__events_validated'],
+)) }}
+
 with
 
 sessionized as (
     select * from {{ ref('int_events_sessionized') }}
+    where {{ stream_keep_claimed('user', 'user_id') }}
 ),
 
 final as (

@@ -7,8 +7,27 @@
     data). A day outside every run is a day on which each trailing count of
     feat_user_daily is 0; int_point_in_time_features reads such a day as
     zeros, its days since the last activity counted on from the last row.
+
+    Incremental, append after a pre-hook delete, keyed by user
+    (macros/stream/changed_keys.sql): a run recomputes every day of each user
+    whose staged events or bot flag changed, and of each user whose tail
+    reaches a last day of data that moved (macros/stream/activity_tail_users.sql).
+    Not microbatch: a moved flag re-marks days of any date, and a moved last
+    day changes the tails of users with no new event.
 -#}
+{{ config(**stream_keyed_incremental(
+    'user', 'user_id', ['stg_social__events_validated', 'int_users_bot_flagged'],
+    extra_changes='activity_tail_users',
+)) }}
 {%- set tail_days = ml_daily_calendar_tail_days() %}
+{#- When folding changes in, the last active day of the users kept (the
+    pre-hook deleted the changed ones' rows). -#}
+{%- if stream_folds_changes() %}
+    {%- set kept_last_active = '(select max(activity_date) as activity_date from ' ~ this
+        ~ ' where event_count > 0)' %}
+{%- else %}
+    {%- set kept_last_active = '(select cast(null as date) as activity_date where false)' %}
+{%- endif %}
 
 with
 
@@ -36,15 +55,23 @@ daily_counts as (
     from events
     inner join bot_flags
         on events.user_id = bot_flags.user_id
-    where not {{ ml_bot_at('events.event_at', 'bot_flags.bot_since_at') }}
+    where
+        not {{ ml_bot_at('events.event_at', 'bot_flags.bot_since_at') }}
+        and {{ stream_keep_claimed('user', 'events.user_id') }}
     group by events.user_id, cast(events.event_at as date)
 ),
 
+-- The calendar spans the days computed here; the tails end at the last
+-- active day of all users, the kept ones' included.
 data_range as (
     select
-        min(activity_date) as first_day,
-        max(activity_date) as last_day
-    from daily_counts
+        min(active.activity_date) as first_day,
+        max(active.activity_date) as last_day
+    from (
+        select activity_date from daily_counts
+        union all
+        select kept.activity_date from {{ kept_last_active }} as kept
+    ) as active
 ),
 
 calendar as (
@@ -117,7 +144,9 @@ daily_sessions as (
     from sessions
     inner join bot_flags
         on sessions.user_id = bot_flags.user_id
-    where not {{ ml_bot_at('sessions.started_at', 'bot_flags.bot_since_at') }}
+    where
+        not {{ ml_bot_at('sessions.started_at', 'bot_flags.bot_since_at') }}
+        and {{ stream_keep_claimed('user', 'sessions.user_id') }}
     group by sessions.user_id, cast(sessions.started_at as date)
 ),
 

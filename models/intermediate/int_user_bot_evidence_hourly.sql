@@ -18,6 +18,8 @@
     Cost: one sort of the events by user and time (gaps), a running window
     over user-hours, and a range join of user-hours to snapshots.
 -#}
+{#- Tagged stream: rebuilt by every stream run, for int_users_bot_flagged. -#}
+{{ config(tags=['stream']) }}
 {#- int(6): the linter renders var() as its name, which is not a number. -#}
 {%- set window_hours = var('bot_quiet_window_hours') | int(6) %}
 {%- set snapshots = var('bot_population_snapshots') | int(64) %}

@@ -32,6 +32,10 @@
     over the whole history (the user's last evidence hour) and when and why
     they were first flagged.
 -#}
+{#- Tagged stream: a batch can move any user's flag, so each stream run
+    rebuilds the flags, and the post-hook logs whose flag moved for the
+    incremental models downstream (macros/stream/change_sources.sql). -#}
+{{ config(tags=['stream'], post_hook="{{ stream_log_bot_flag_changes() }}") }}
 
 with
 

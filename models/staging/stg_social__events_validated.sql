@@ -16,7 +16,7 @@
     unique_key='event_id',
     on_schema_change='sync_all_columns',
     pre_hook="{{ stream_rebuild_unless_landing() }}",
-    post_hook="{{ fail_when_mostly_quarantined('events') }}",
+    post_hook=["{{ fail_when_mostly_quarantined('events') }}", "{{ stream_log_staged_changes() }}"],
 ) }}
 
 -- depends_on: {{ ref('stg_social__timestamp_formats') }}

@@ -1,7 +1,15 @@
+{#- Incremental, append after a pre-hook delete, keyed by tweet
+    (macros/stream/changed_keys.sql): every hour of each tweet whose hourly
+    counts int_tweet_engagement_hourly recomputed. -#}
+{{ config(**stream_keyed_incremental(
+    'tweet', 'tweet_id', ['int_tweet_engagement_hourly'],
+)) }}
+
 with
 
 hourly as (
     select * from {{ ref('int_tweet_engagement_hourly') }}
+    where {{ stream_keep_claimed('tweet', 'tweet_id') }}
 ),
 
 tweets as (

@@ -1,9 +1,17 @@
+{#- Incremental, append after a pre-hook delete, keyed by user
+    (macros/stream/changed_keys.sql): every day of each user whose days
+    int_user_activity_daily recomputed (the trailing sums read only the
+    user's own rows). -#}
+{{ config(**stream_keyed_incremental(
+    'user', 'user_id', ['int_user_activity_daily'],
+)) }}
 {%- set trailing = ['engagements', 'active_day'] -%}
 
 with
 
 daily as (
     select * from {{ ref('int_user_activity_daily') }}
+    where {{ stream_keep_claimed('user', 'user_id') }}
 ),
 
 flagged as (

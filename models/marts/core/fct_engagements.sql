@@ -1,7 +1,20 @@
+{#-
+    Incremental, append after a pre-hook delete, keyed by user
+    (macros/stream/changed_keys.sql): a run recomputes every event of each
+    user whose staged events or bot flag changed. Not microbatch: a flag that
+    moves (a batch shifts the population a rate is judged against) re-marks
+    the user's events of any day, and a late event renumbers sessions that
+    began in earlier hours.
+-#}
+{{ config(**stream_keyed_incremental(
+    'user', 'user_id', ['stg_social__events_validated', 'int_users_bot_flagged'],
+)) }}
+
 with
 
 events as (
     select * from {{ ref('stg_social__events') }}
+    where {{ stream_keep_claimed('user', 'user_id') }}
 ),
 
 tweets as (
@@ -10,6 +23,7 @@ tweets as (
 
 sessionized as (
     select * from {{ ref('int_events_sessionized') }}
+    where {{ stream_keep_claimed('user', 'user_id') }}
 ),
 
 bot_flags as (

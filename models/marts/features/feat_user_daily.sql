@@ -1,3 +1,11 @@
+{#- Incremental, append after a pre-hook delete, keyed by user
+    (macros/stream/changed_keys.sql): every day of each user whose days
+    int_user_activity_daily recomputed (the windows read only the user's
+    own rows). Not microbatch: a moved bot flag or a late event changes
+    trailing windows of any date. -#}
+{{ config(**stream_keyed_incremental(
+    'user', 'user_id', ['int_user_activity_daily'],
+)) }}
 {%- set stems = ml_count_stems() -%}
 {%- set windows = ml_daily_windows() -%}
 
@@ -10,6 +18,7 @@ with
 -- counts the days since the last activity on from the user's last row.
 activity as (
     select * from {{ ref('int_user_activity_daily') }}
+    where {{ stream_keep_claimed('user', 'user_id') }}
 ),
 
 daily as (
