@@ -15,7 +15,7 @@ from orchestration.dbt_assets import monitoring_dbt_assets, warehouse_dbt_assets
 from orchestration.ml_assets import ml_assets
 from orchestration.project import load_manifest
 from orchestration.resources import build_resources
-from orchestration.stream import landing_zone_sensor, stream_batch_job
+from orchestration.stream import landing_zone_sensor, stream_backfill_job, stream_batch_job
 from orchestration.translator import raw_source_specs
 
 
@@ -32,7 +32,7 @@ def build_definitions() -> Definitions:
             *ml_assets,
             monitoring_dbt_assets,
         ],
-        jobs=[full_refresh_job, retrain_job, stream_batch_job],
+        jobs=[full_refresh_job, retrain_job, stream_batch_job, stream_backfill_job],
         schedules=[daily_full_refresh],
         sensors=[retraining_sensor, raw_files_sensor, landing_zone_sensor],
         resources=build_resources(),

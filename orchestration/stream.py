@@ -9,10 +9,15 @@ and the freshness figures shown on the staged-events asset.
   the new batches and recompute what they touch, then the current model rescores and
   recommends. Until a model is registered the sensor asks for `full_refresh_job`, which
   trains one. The retraining sensor keeps deciding when to retrain.
+- `stream_backfill_job` is the same graph partitioned by ingestion day (a batch's day is
+  that of its earliest ingested_at): backfilling a day from the UI stages that day's
+  batches again and folds them in like new ones. The sensor adds a partition for each
+  day it sees staged.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -20,6 +25,8 @@ from dagster import (
     AssetSelection,
     DagsterRunStatus,
     DefaultSensorStatus,
+    DynamicPartitionsDefinition,
+    PartitionedConfig,
     RunRequest,
     RunsFilter,
     SensorEvaluationContext,
@@ -29,32 +36,56 @@ from dagster import (
     sensor,
 )
 
-from orchestration.automation import full_refresh_job
+from orchestration.automation import DBT_ASSET_OPS, full_refresh_job
 from orchestration.ml_assets import MODEL_KEY
 from orchestration.project import raw_data_dir, warehouse_path
 from orchestration.stream_freshness import VALIDATED
 from stream.landing import LandingZone
 
+STREAM_SELECTION = AssetSelection.all() - AssetSelection.assets(MODEL_KEY)
+INGESTION_DAYS = DynamicPartitionsDefinition(name="ingestion_days")
+
 stream_batch_job = define_asset_job(
     "stream_batch_job",
-    selection=AssetSelection.all() - AssetSelection.assets(MODEL_KEY),
+    selection=STREAM_SELECTION,
     description="Fold the new landing-zone batches in (incremental dbt), rescore, recommend.",
 )
 
 
-def staged_batches(db_path: Path) -> set[str] | None:
-    """Batch ids the warehouse has staged; None when it has no staged events yet.
+def restage_day_config(day: str) -> dict:
+    """Run config of a backfill: dbt's stream_restage_day var on both dbt steps."""
+    settings = {"config": {"vars": json.dumps({"stream_restage_day": day})}}
+    return {"ops": {name: settings for name in DBT_ASSET_OPS}}
+
+
+stream_backfill_job = define_asset_job(
+    "stream_backfill_job",
+    selection=STREAM_SELECTION,
+    config=PartitionedConfig(
+        partitions_def=INGESTION_DAYS, run_config_for_partition_key_fn=restage_day_config
+    ),
+    description="Backfill an ingestion day: stage its landed batches again, fold them in, rescore.",
+)
+
+
+def staged_batches(db_path: Path) -> dict[str, str] | None:
+    """The batch ids the warehouse has staged, each with its ingestion day (of its
+    earliest ingested_at, YYYY-MM-DD; None when no row's parsed); None when it has no
+    staged events yet.
 
     Read-only: a sensor must never take DuckDB's writer lock."""
     if not db_path.exists():
         return None
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        return {b for (b,) in con.execute(f"select distinct batch_id from {VALIDATED}").fetchall()}
+        rows = con.execute(
+            f"select batch_id, cast(min(ingested_at) as date) from {VALIDATED} group by batch_id"
+        ).fetchall()
     except duckdb.CatalogException:
         return None
     finally:
         con.close()
+    return {batch: day.isoformat() if day else None for batch, day in rows}
 
 
 def has_current_model(db_path: Path) -> bool:
@@ -71,17 +102,23 @@ def has_current_model(db_path: Path) -> bool:
 
 
 def _stream_run_in_flight(context: SensorEvaluationContext) -> bool:
-    """Whether a run this sensor asked for has not finished: like one consumer of a topic,
-    the loop takes everything landed when it starts, instead of queueing a run a batch."""
-    runs = context.instance.get_runs(
-        filters=RunsFilter(
-            tags={"stream/sensor": "landing_zone_sensor"},
-            statuses=[DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED,
-                      DagsterRunStatus.STARTING, DagsterRunStatus.STARTED],
-        ),
-        limit=1,
-    )
-    return bool(runs)
+    """Whether a run this sensor asked for, or a backfill, has not finished: like one
+    consumer of a topic, the loop takes everything landed when it starts, instead of
+    queueing a run a batch, and never writes beside another run."""
+    unfinished = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED,
+                  DagsterRunStatus.STARTING, DagsterRunStatus.STARTED]  # fmt: skip
+    filters = [
+        RunsFilter(tags={"stream/sensor": "landing_zone_sensor"}, statuses=unfinished),
+        RunsFilter(job_name=stream_backfill_job.name, statuses=unfinished),
+    ]
+    return any(context.instance.get_runs(filters=f, limit=1) for f in filters)
+
+
+def _new_day_partitions(context: SensorEvaluationContext, staged: dict[str, str | None]) -> list:
+    """A request adding the ingestion days staged but not yet partitions of the backfill job."""
+    known = set(context.instance.get_dynamic_partitions(INGESTION_DAYS.name))
+    days = sorted({day for day in staged.values() if day} - known)
+    return [INGESTION_DAYS.build_add_request(days)] if days else []
 
 
 @sensor(
@@ -89,7 +126,8 @@ def _stream_run_in_flight(context: SensorEvaluationContext) -> bool:
     minimum_interval_seconds=5,
     # Running by default: it only acts when SOCIAL_ML_RAW_DIR is a landing zone.
     default_status=DefaultSensorStatus.RUNNING,
-    description="Folds each new batch of the landing zone (SOCIAL_ML_RAW_DIR/raw_events/) in.",
+    description="Folds each new batch of the landing zone (SOCIAL_ML_RAW_DIR/raw_events/) in,"
+    " and adds each staged ingestion day as a partition of stream_backfill_job.",
 )
 def landing_zone_sensor(context: SensorEvaluationContext) -> SensorResult | SkipReason:
     directory = raw_data_dir()
@@ -106,12 +144,15 @@ def landing_zone_sensor(context: SensorEvaluationContext) -> SensorResult | Skip
         trained = staged is not None and has_current_model(db_path)
     except duckdb.IOException as exc:  # a run holds the writer lock: try next tick
         return SkipReason(f"warehouse busy: {exc}")
+    days = _new_day_partitions(context, staged or {})
     pending = [b for b in landed if staged is None or b not in staged]
     if not pending:
-        return SkipReason(f"all {len(landed)} landed batches are staged")
+        reason = f"all {len(landed)} landed batches are staged"
+        return SensorResult(skip_reason=reason, dynamic_partitions_requests=days)
     last = pending[-1]
     if last == context.cursor and staged is not None:
-        return SkipReason(f"a run for batches up to {last} is already requested")
+        reason = f"a run for batches up to {last} is already requested"
+        return SensorResult(skip_reason=reason, dynamic_partitions_requests=days)
     job = stream_batch_job if trained else full_refresh_job
     return SensorResult(
         run_requests=[
@@ -123,4 +164,5 @@ def landing_zone_sensor(context: SensorEvaluationContext) -> SensorResult | Skip
             )
         ],
         cursor=last,
+        dynamic_partitions_requests=days,
     )

@@ -17,6 +17,7 @@ import duckdb
 import pytest
 from conftest import run_dbt
 from stream_replay import (
+    STREAM_STEP,
     assert_same,
     landing_zone,
     replay,
@@ -78,6 +79,37 @@ def spanning(batches) -> tuple[int, int]:
     return redelivered, late
 
 
+def restage_day(db: Path) -> tuple[str, set[str]]:
+    """A day for a backfill to stage again (that of the earliest ingested_at of the
+    largest batch), and the loads that staged the rows now in the warehouse."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        (day,) = con.execute(
+            "select cast(min(ingested_at) as date) from staging.stg_social__events_validated"
+            " group by batch_id order by count(*) desc, batch_id limit 1"
+        ).fetchone()
+        loads = {load for (load,) in con.execute(
+            "select distinct load_id from staging.stg_social__events_validated"
+        ).fetchall()}
+    finally:
+        con.close()
+    return day.isoformat(), loads
+
+
+def restaged_rows(db: Path, day: str, earlier_loads: set[str]) -> int:
+    """Rows of `day`'s batches that a load newer than `earlier_loads` wrote."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            "select load_id from staging.stg_social__events_validated where batch_id in ("
+            " select batch_id from staging.stg_social__events_validated group by batch_id"
+            " having cast(min(ingested_at) as date) = cast(? as date))", [day]
+        ).fetchall()
+    finally:
+        con.close()
+    return sum(1 for (load,) in rows if load not in earlier_loads)
+
+
 def test_replay_in_ingestion_periods_equals_full_refresh(tmp_path: Path, full_refresh) -> None:
     batches = split_by_period(sample_events(), minutes=72 * 60)
     assert len(batches) >= 10
@@ -117,6 +149,11 @@ def test_random_batches_out_of_order_and_twice_equal_full_refresh(
     assert_same(table_rows(db), before)
 
     replay(zone, arrival[3:], db, target, dbt_vars)
+    # A backfill of a day stages its batches again (their rows are rewritten), and
+    # nothing changes.
+    day, loads = restage_day(db)
+    run_dbt(STREAM_STEP, db, target, {**dbt_vars, "stream_restage_day": day})
+    assert restaged_rows(db, day, loads) > 0
     # The rest of the graph (raw views included), without its data tests.
     run_dbt(
         ["build", "--exclude", "tag:stream", "resource_type:test", "resource_type:unit_test"],

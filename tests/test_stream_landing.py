@@ -4,6 +4,7 @@ folds new batches in, and a broken batch named when it lands."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,9 @@ from conftest import PROJECT_ROOT, dbt_env
 from dagster import DagsterInstance, SkipReason, build_sensor_context
 from stream_replay import EVENT_COLUMNS, sample_events
 
-from orchestration.stream import landing_zone_sensor
+from orchestration.automation import DBT_ASSET_OPS
+from orchestration.definitions import defs
+from orchestration.stream import landing_zone_sensor, stream_backfill_job
 from stream.batching import Batch, split_at_random, split_by_period
 from stream.landing import LandingZone
 from stream.producer import produce
@@ -119,17 +122,28 @@ def test_datagen_writes_a_landing_zone(tmp_path: Path) -> None:
 def _fake_warehouse(path: Path, staged: list[str], trained: bool) -> None:
     con = duckdb.connect(str(path))
     con.execute("create schema staging; create schema ml")
-    con.execute("create table staging.stg_social__events_validated (batch_id varchar)")
-    con.executemany("insert into staging.stg_social__events_validated values (?)",
-                    [[b] for b in staged])
+    con.execute(
+        "create table staging.stg_social__events_validated"
+        " (batch_id varchar, ingested_at timestamp)"
+    )
+    # Batch ids here are their ingestion hour, as split_by_period names them.
+    con.executemany(
+        "insert into staging.stg_social__events_validated"
+        " values (?, strptime(?, '%Y%m%dT%H%MZ'))",
+        [[b, b] for b in staged],
+    )
     con.execute("create table ml.model_registry (passed_quality_gate boolean)")
     if trained:
         con.execute("insert into ml.model_registry values (true)")
     con.close()
 
 
-def _context(cursor: str | None = None):
-    return build_sensor_context(cursor=cursor, instance=DagsterInstance.ephemeral())
+def _context(cursor: str | None = None, instance: DagsterInstance | None = None):
+    return build_sensor_context(cursor=cursor, instance=instance or DagsterInstance.ephemeral())
+
+
+def _skipped(result) -> bool:
+    return isinstance(result, SkipReason) or (not result.run_requests and result.skip_reason)
 
 
 def test_sensor_folds_in_pending_batches_once(tmp_path: Path, monkeypatch) -> None:
@@ -153,11 +167,27 @@ def test_sensor_folds_in_pending_batches_once(tmp_path: Path, monkeypatch) -> No
     request = late.run_requests[0]
     assert request.job_name == "stream_batch_job" and late.cursor == "20261001T0100Z"
     assert request.tags["stream/batches"] == "1"
-    assert isinstance(landing_zone_sensor(_context(cursor=late.cursor)), SkipReason)
+    # The staged ingestion day becomes a partition of the backfill job, once.
+    [days] = late.dynamic_partitions_requests
+    assert days.partitions_def_name == "ingestion_days"
+    assert list(days.partition_keys) == ["2026-10-01"]
+    instance = DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions("ingestion_days", ["2026-10-01"])
+    again = landing_zone_sensor(_context(cursor=late.cursor, instance=instance))
+    assert _skipped(again) and not again.dynamic_partitions_requests
 
     db.unlink()
     _fake_warehouse(db, ["20261001T0000Z", "20261001T0100Z", "20261001T0200Z"], trained=True)
-    assert isinstance(landing_zone_sensor(_context()), SkipReason)
+    assert _skipped(landing_zone_sensor(_context()))
+
+
+def test_backfill_job_restages_its_day() -> None:
+    job = defs.resolve_job_def(stream_backfill_job.name)
+    assert job.partitions_def.name == "ingestion_days"
+    config = job.partitioned_config.get_run_config_for_partition_key("2026-10-05")
+    for op in DBT_ASSET_OPS:
+        dbt_vars = json.loads(config["ops"][op]["config"]["vars"])
+        assert dbt_vars == {"stream_restage_day": "2026-10-05"}
 
 
 def test_a_broken_batch_is_named_when_it_lands(tmp_path: Path) -> None:

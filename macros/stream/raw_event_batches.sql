@@ -98,6 +98,36 @@
 {%- endmacro %}
 
 
+{#- The staged batches of the day var stream_restage_day names (a batch's day is
+    that of its earliest ingested_at), to stage again: a backfill of that day. -#}
+{% macro raw_event_batches_restaged(batches, relation) -%}
+    {%- set day = var('stream_restage_day', none) -%}
+    {%- if day is none or relation is none or flags.FULL_REFRESH -%}{{ return([]) }}{%- endif -%}
+    {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', day | string) -%}
+        {{- exceptions.raise_compiler_error(
+            "stream_restage_day='" ~ day ~ "' is not a day: give it as YYYY-MM-DD."
+        ) -}}
+    {%- endif -%}
+    {%- set days = run_query(
+        'select batch_id from ' ~ relation ~ ' group by batch_id'
+        ~ " having cast(min(ingested_at) as date) = cast('" ~ day ~ "' as date)"
+    ).columns[0].values() -%}
+    {{- return(batches | selectattr('batch_id', 'in', days) | list) -}}
+{%- endmacro %}
+
+
+{#- pre-hook of stg_social__events_validated: the rows of the batches staged
+    again leave first (rows without an event id would otherwise stay twice). -#}
+{% macro raw_event_batches_delete_restaged() -%}
+    {%- set batches = raw_event_batch_files() if execute and is_incremental() else none -%}
+    {%- set restaged = raw_event_batches_restaged(batches, this) if batches is not none else [] -%}
+    {%- if restaged -%}
+        delete from {{ this }}
+        where batch_id in ('{{ restaged | map(attribute="batch_id") | join("', '") }}')
+    {%- endif -%}
+{%- endmacro %}
+
+
 {#- The batches stg_social__events_validated has not staged yet. -#}
 {% macro raw_event_batches_not_staged(batches) -%}
     {%- set validated = adapter.get_relation(

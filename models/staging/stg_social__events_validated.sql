@@ -15,7 +15,7 @@
     incremental_strategy='delete+insert',
     unique_key='event_id',
     on_schema_change='sync_all_columns',
-    pre_hook="{{ stream_rebuild_unless_landing() }}",
+    pre_hook=["{{ stream_rebuild_unless_landing() }}", "{{ raw_event_batches_delete_restaged() }}"],
     post_hook=["{{ fail_when_mostly_quarantined('events') }}", "{{ stream_log_staged_changes() }}"],
 ) }}
 
@@ -23,11 +23,14 @@
 -- depends_on: {{ ref('stg_social__id_formats') }}
 
 {#- What this run judges: every delivery on a full build (or outside a landing
-    zone); from a landing zone, the batches not staged yet plus the earlier
-    deliveries of the event ids they carry. -#}
+    zone); from a landing zone, the batches not staged yet (and those of the
+    day var stream_restage_day backfills, whose rows the pre-hook deletes)
+    plus the earlier deliveries of the event ids they carry. -#}
 {%- set batches = raw_event_batch_files() %}
 {%- if is_incremental() and batches is not none %}
-    {%- set delivered = read_raw_event_batches(raw_event_batches_not_in(batches, this)) %}
+    {%- set delivered = read_raw_event_batches(
+        raw_event_batches_not_in(batches, this) + raw_event_batches_restaged(batches, this)
+    ) %}
     {%- set staged = this %}
 {%- else %}
     {%- set delivered = raw_events_as_one_batch() if batches is none else read_raw('raw', 'events') %}

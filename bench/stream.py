@@ -1,0 +1,233 @@
+"""`python -m bench.stream`: one new hour through the stream path, beside a full refresh.
+
+    python -m bench.stream                          1M, 3M, 10M events, 3 new hours each
+    python -m bench.stream --sizes 1000000 --hours 1
+
+At each size: generate the log as a landing zone of one-hour batches (datagen
+--batch-minutes 60, Parquet) and hold back every batch from noon of the window's last
+day on. Then, each stage a fresh child process (bench.measure):
+  - full refresh: `dbt build --full-refresh` over what has landed, `ml train`, `ml score`
+    (raw -> recommendations, generation excluded);
+  - for each of --hours new hours: land the next batch, `dbt build` (the incremental
+    models fold it in, every other model rebuilds, data tests included) and `ml score`
+    with the model already trained (landing -> refreshed recommendations).
+Runs are saved as bench/out/stream/<size>.json, and the report (bench/STREAM.md) is
+rewritten from every saved run. The load average is recorded beside every stage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from bench.dbt_timing import read_build
+from bench.machine import load_average, machine_info
+from bench.measure import run_measured, tail
+from bench.runner import RunPaths, RunSettings, stage_env
+from bench.settings import DEFAULT_SIZES, PROJECT_ROOT, DataSize
+
+OUT_DIR = PROJECT_ROOT / "bench" / "out" / "stream"
+REPORT = PROJECT_ROOT / "bench" / "STREAM.md"
+BUILD = ["build", "--exclude-resource-type", "unit_test",
+         "--log-format-file", "json", "--log-level-file", "debug"]  # fmt: skip
+
+
+class StageFailed(RuntimeError):
+    """A stage exited non-zero; the message carries the end of its log."""
+
+
+def _stage(name: str, cmd: list[str], env: dict[str, str], paths: RunPaths) -> dict:
+    log = paths.logs / f"{name}.log"
+    started_load = load_average()
+    measured = run_measured(cmd, env, log, cwd=PROJECT_ROOT)
+    if measured.returncode != 0:
+        raise StageFailed(f"stage {name} exited {measured.returncode} (log {log}):\n{tail(log)}")
+    stage = {"seconds": measured.seconds, "peak_rss_bytes": measured.peak_rss_bytes,
+             "load_average_start": started_load}  # fmt: skip
+    if cmd[0].endswith("dbt"):
+        stage["dbt"] = read_build(paths.target, paths.target / "logs", measured.seconds)
+    # Each build's own log: read_build sums every dbt.log* it finds.
+    for old in (paths.target / "logs").glob("dbt.log*"):
+        old.unlink()
+    return stage
+
+
+def hold_back(events_dir: Path, held: Path) -> list[Path]:
+    """Move every batch from noon of the window's last day on into `held`; return them in
+    landing order. The window's last day is the 28th from the first batch's day (the
+    generator's default --days)."""
+    batches = sorted(events_dir.glob("*.parquet"))
+    first_day = calendar.timegm(time.strptime(batches[0].stem[:8], "%Y%m%d"))
+    cut = time.strftime("%Y%m%dT%H%MZ", time.gmtime(first_day + (27 * 24 + 12) * 3600))
+    held.mkdir(parents=True, exist_ok=True)
+    moved = []
+    for batch in batches:
+        if batch.stem >= cut:
+            target = held / batch.name
+            os.replace(batch, target)
+            moved.append(target)
+    return moved
+
+
+def run_size(size: DataSize, hours: int, work_dir: Path) -> dict:
+    paths = RunPaths(work_dir / size.label)
+    paths.reset()
+    env = stage_env(paths, RunSettings(work_dir=work_dir))
+    py, dbt = sys.executable, str(Path(sys.executable).parent / "dbt")
+    record: dict = {"events": size.events, "label": size.label, "users": size.users,
+                    "tweets": size.tweets, "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                    "commit": machine_info(PROJECT_ROOT)["commit"]}
+    record["generate"] = _stage(
+        "generate", [py, "-m", "datagen", *size.datagen_args(paths.raw, paths.truth),
+                     "--batch-minutes", "60"], env, paths)  # fmt: skip
+    events_dir = paths.raw / "raw_events"
+    held = hold_back(events_dir, paths.root / "held")
+    record["landed_batches"] = len(list(events_dir.glob("*.parquet")))
+    record["landed_rows"] = sum(pq.read_metadata(p).num_rows for p in events_dir.glob("*.parquet"))
+    record["full"] = {
+        "dbt_build": _stage("full_dbt", [dbt, *BUILD, "--full-refresh"], env, paths),
+        "train": _stage("full_train", [py, "-m", "ml", "train"], env, paths),
+        "score": _stage("full_score", [py, "-m", "ml", "score"], env, paths),
+    }
+    record["hours"] = []
+    for index, batch in enumerate(held[:hours]):
+        rows = pq.read_metadata(batch).num_rows
+        os.replace(batch, events_dir / batch.name)
+        record["hours"].append({
+            "batch_id": batch.stem,
+            "rows": rows,
+            "dbt_build": _stage(f"hour{index}_dbt", [dbt, *BUILD], env, paths),
+            "score": _stage(f"hour{index}_score", [py, "-m", "ml", "score"], env, paths),
+        })  # fmt: skip
+    return record
+
+
+# --- report -------------------------------------------------------------------------
+
+
+def _full_seconds(run: dict) -> float:
+    return sum(run["full"][s]["seconds"] for s in ("dbt_build", "train", "score"))
+
+
+def _hour_seconds(hour: dict) -> float:
+    return hour["dbt_build"]["seconds"] + hour["score"]["seconds"]
+
+
+def _median(values: Sequence[float]) -> str:
+    if not values:
+        return ""
+    return f"{statistics.median(values):.1f} ({min(values):.1f}-{max(values):.1f})"
+
+
+def _loads(run: dict) -> str:
+    loads = [run["full"]["dbt_build"]["load_average_start"][0]]
+    loads += [h["dbt_build"]["load_average_start"][0] for h in run["hours"]]
+    return f"{min(loads):.2f}-{max(loads):.2f}"
+
+
+def _node_rows(run: dict, top: int = 12) -> list[str]:
+    """The models that cost most in the hour's builds, beside the full refresh."""
+    def times(build: dict) -> dict[str, float]:
+        return {n["unique_id"].split(".")[-1]: n["execution_seconds"]
+                for n in build["dbt"]["nodes"] if n["resource_type"] == "model"}  # fmt: skip
+
+    full = times(run["full"]["dbt_build"])
+    hours = [times(h["dbt_build"]) for h in run["hours"]]
+    names = sorted(full, key=lambda n: -statistics.median([h.get(n, 0.0) for h in hours] or [0]))
+    lines = ["| model | full refresh s | new hour s (median) |", "|---|---|---|"]
+    for name in names[:top]:
+        hour = statistics.median([h.get(name, 0.0) for h in hours]) if hours else 0.0
+        lines.append(f"| {name} | {full[name]:.2f} | {hour:.2f} |")
+    return lines
+
+
+def write_report(runs: list[dict], path: Path = REPORT) -> None:
+    info = machine_info(PROJECT_ROOT)
+    generated = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    commits = ", ".join(sorted({str(r["commit"]) for r in runs}))
+    lines = [
+        "# Stream benchmark: one new hour beside the full refresh",
+        "",
+        f"Generated {generated} by `python -m bench.stream` from bench/out/stream/*.json."
+        f" Machine: {info.get('cores')} cores; commits: {commits}."
+        " Each figure of an hour is"
+        " the median of the hours run, (min-max) beside it; the load average is the"
+        " 1-minute one when each stage started.",
+        "",
+        "| size | landed rows | full refresh: dbt build s | train s | score s | raw -> recs s"
+        " | hours | rows per hour | new hour: dbt build s | score s | landing -> recs s"
+        " | hour / full | load avg |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for run in runs:
+        full = _full_seconds(run)
+        hour_total = [_hour_seconds(h) for h in run["hours"]]
+        ratio = statistics.median(hour_total) / full if hour_total else float("nan")
+        lines.append(
+            f"| {run['label']} | {run['landed_rows']:,} | {run['full']['dbt_build']['seconds']:.1f}"
+            f" | {run['full']['train']['seconds']:.1f} | {run['full']['score']['seconds']:.1f}"
+            f" | {full:.1f} | {len(run['hours'])}"
+            f" | {statistics.median([h['rows'] for h in run['hours']]):,.0f}"
+            f" | {_median([h['dbt_build']['seconds'] for h in run['hours']])}"
+            f" | {_median([h['score']['seconds'] for h in run['hours']])}"
+            f" | {_median(hour_total)} | {ratio:.0%} | {_loads(run)} |"
+        )
+    for run in runs:
+        lines += ["", f"## {run['label']}: where a new hour's build spends its time", ""]
+        lines += _node_rows(run)
+        kinds = [h["dbt"]["by_kind"] for h in (x["dbt_build"] for x in run["hours"])]
+        if kinds:
+            tests, models = (
+                statistics.median(k.get(kind, {}).get("execution_seconds", 0) for k in kinds)
+                for kind in ("test", "model")
+            )
+            lines += ["", f"Node time summed over the hour's build (two run at once): models"
+                      f" {models:.1f} s, data tests {tests:.1f} s."]  # fmt: skip
+    path.write_text("\n".join(lines) + "\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.stream", description=__doc__,
+                                formatter_class=argparse.RawTextHelpFormatter)  # fmt: skip
+    p.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES),
+                   help="events per size, comma separated")  # fmt: skip
+    p.add_argument("--hours", type=int, default=3, help="new hours landed after the full refresh")
+    p.add_argument("--work", type=Path, default=PROJECT_ROOT / "bench" / "out" / "stream_work")
+    p.add_argument("--report-only", action="store_true", help="only rewrite the report")
+    args = p.parse_args(argv)
+    try:
+        sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        p.error(f"--sizes takes integers, got {args.sizes!r}")
+    if args.hours < 1:
+        p.error("--hours must be at least 1")
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    if not args.report_only:
+        for events in sizes:
+            size = DataSize(events)
+            try:
+                run = run_size(size, args.hours, args.work)
+            except StageFailed as exc:
+                print(f"{size.label}: {exc}", file=sys.stderr)
+                return 1
+            (OUT_DIR / f"{size.label}.json").write_text(json.dumps(run, indent=1))
+            print(f"{size.label}: full {_full_seconds(run):.1f} s, hour"
+                  f" {_median([_hour_seconds(h) for h in run['hours']])} s")  # fmt: skip
+    runs = sorted((json.loads(p.read_text()) for p in OUT_DIR.glob("*.json")),
+                  key=lambda r: r["events"])  # fmt: skip
+    write_report(runs)
+    print(f"report: {REPORT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
