@@ -60,13 +60,16 @@ ui: setup  ## Open the Dagster UI on the whole asset graph (127.0.0.1:3000).
 STREAM_DIR ?= stream_demo
 # Simulated seconds per wall-clock second: 600 lands an hourly batch every 6 s.
 STREAM_SPEED ?= 600
+# The first 21 days land at once: the history the first run trains on; the last week streams.
+STREAM_BACKLOG_HOURS ?= 504
 
 stream: setup  ## Event stream: datagen replays hourly batches into a landing zone; Dagster folds each in (UI on 127.0.0.1:3000).
 	@rm -rf $(STREAM_DIR) && mkdir -p $(STREAM_DIR)
-	@echo "producer: python -m datagen --batch-minutes 60 --follow --speed $(STREAM_SPEED) -> $(STREAM_DIR)/landing (log: $(STREAM_DIR)/producer.log)"
+	@echo "producer: python -m datagen --batch-minutes 60 --follow --speed $(STREAM_SPEED) --backlog-hours $(STREAM_BACKLOG_HOURS) -> $(STREAM_DIR)/landing (log: $(STREAM_DIR)/producer.log)"
 	@echo "consumer: Dagster's landing_zone_sensor -> stream_batch_job, on http://127.0.0.1:3000 (Ctrl-C stops both)"
 	@$(PY) -m datagen --out $(STREAM_DIR)/landing --truth-dir $(STREAM_DIR)/ground_truth \
-	    --batch-minutes 60 --follow --speed $(STREAM_SPEED) > $(STREAM_DIR)/producer.log 2>&1 & \
+	    --batch-minutes 60 --follow --speed $(STREAM_SPEED) --backlog-hours $(STREAM_BACKLOG_HOURS) \
+	    > $(STREAM_DIR)/producer.log 2>&1 & \
 	  producer=$$!; trap 'kill $$producer 2>/dev/null' EXIT INT TERM; \
 	  SOCIAL_ML_RAW_DIR=$(CURDIR)/$(STREAM_DIR)/landing \
 	  SOCIAL_ML_DB=$(CURDIR)/$(STREAM_DIR)/warehouse.duckdb \

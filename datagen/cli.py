@@ -132,6 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=3600.0,
         help="with --follow: simulated seconds per wall-clock second",
     )
+    stream.add_argument(
+        "--backlog-hours",
+        type=float,
+        default=0.0,
+        help="with --follow: land the first N hours of batches at once (the history a live"
+        " system starts with), then follow",
+    )
     return p
 
 
@@ -155,6 +162,8 @@ def _check_stream_options(args: argparse.Namespace) -> None:
         raise ConfigError("--batch-minutes must be >= 1")
     if args.speed <= 0:
         raise ConfigError("--speed must be > 0 simulated seconds per wall-clock second")
+    if args.backlog_hours < 0:
+        raise ConfigError("--backlog-hours must be >= 0 (hours of batches landed at once)")
     if LandingZone(args.out).batch_ids():
         raise ConfigError(f"--out {args.out} already holds event batches; give an empty directory")
 
@@ -173,6 +182,7 @@ def _land(args: argparse.Namespace, whole: Path) -> None:
         fmt=args.format,
         speed=args.speed if args.follow else None,
         report=report,
+        backlog_hours=args.backlog_hours,
     )
     if not args.quiet:
         print(f"landing zone {os.fspath(args.out)}: {len(batches)} event batches")

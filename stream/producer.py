@@ -45,11 +45,15 @@ def produce(
     speed: float | None = None,
     report: Callable[[Batch, Path], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    backlog_hours: float = 0.0,
 ) -> list[Batch]:
     """Land the whole-file tables, then every event batch in ingestion order.
 
     With `speed` (simulated seconds per wall-clock second), batch k lands when its period
     start, minus the first one's, has elapsed at that speed; without it, all land at once.
+    The batches of the first `backlog_hours` land at once: the history a live system
+    already holds when the stream starts (a model needs some to train on), then the
+    rest follow at `speed`.
     """
     if zone.batch_ids():
         raise FileExistsError(
@@ -57,13 +61,15 @@ def produce(
         )
     if speed is not None and speed <= 0:
         raise ValueError(f"speed must be > 0 simulated seconds per second, got {speed}")
+    if backlog_hours < 0:
+        raise ValueError(f"backlog_hours must be >= 0, got {backlog_hours}")
     batches = split_by_period(read_raw_events(source_dir), batch_minutes)
     zone.land_dimensions(source_dir)
     started = time.monotonic()
-    first = _period_start(batches[0]) if batches else 0.0
+    live_from = (_period_start(batches[0]) if batches else 0.0) + backlog_hours * 3600
     for batch in batches:
         if speed is not None:
-            due = (_period_start(batch) - first) / speed
+            due = max(0.0, _period_start(batch) - live_from) / speed
             wait = due - (time.monotonic() - started)
             if wait > 0:
                 sleep(wait)

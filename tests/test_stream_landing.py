@@ -78,7 +78,7 @@ def test_landing_is_atomic_and_never_overwrites(tmp_path: Path) -> None:
         zone.land(Batch("../escape", batch.rows))
 
 
-def test_follow_lands_each_batch_when_its_period_is_due(tmp_path: Path) -> None:
+def _three_hour_source(tmp_path: Path) -> Path:
     source = tmp_path / "source"
     source.mkdir()
     for name in ("raw_users", "raw_tweets", "raw_follows", "raw_app_logs"):
@@ -87,6 +87,11 @@ def test_follow_lands_each_batch_when_its_period_is_due(tmp_path: Path) -> None:
         "2026-10-01 00:10:00.000", "2026-10-01 01:10:00.000", "2026-10-01 03:59:00.000"
     )
     pa.csv.write_csv(events, source / "raw_events.csv")
+    return source
+
+
+def test_follow_lands_each_batch_when_its_period_is_due(tmp_path: Path) -> None:
+    source = _three_hour_source(tmp_path)
     waits: list[float] = []
     landed = produce(source, LandingZone(tmp_path / "zone"), 60, speed=3600, sleep=waits.append)
     assert [b.batch_id for b in landed] == ["20261001T0000Z", "20261001T0100Z", "20261001T0300Z"]
@@ -94,6 +99,16 @@ def test_follow_lands_each_batch_when_its_period_is_due(tmp_path: Path) -> None:
     # time, so each wait is its batch's due time; the first batch lands at once.
     assert len(waits) == 2 and 0.9 < waits[0] <= 1.0 and 2.9 < waits[1] <= 3.0
     assert (tmp_path / "zone" / "raw_users.csv").exists()
+
+
+def test_follow_lands_the_backlog_at_once_then_follows(tmp_path: Path) -> None:
+    source = _three_hour_source(tmp_path)
+    waits: list[float] = []
+    zone = LandingZone(tmp_path / "zone")
+    landed = produce(source, zone, 60, speed=3600, sleep=waits.append, backlog_hours=2)
+    assert len(landed) == 3
+    # Hours 00 and 01 are history: no wait. Hour 03 is due 1 h after the backlog ends.
+    assert len(waits) == 1 and 0.9 < waits[0] <= 1.0
 
 
 def _datagen(*args: str) -> subprocess.CompletedProcess[str]:
