@@ -3,10 +3,13 @@ and compare two warehouses table by table."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute
+import pyarrow.csv
 from conftest import PROJECT_ROOT, run_dbt
 
 from stream.batching import Batch
@@ -25,9 +28,16 @@ SCHEMAS = ("raw", "staging", "intermediate", "marts")
 # (it names the input directory). The split itself is compared.
 BOOKKEEPING = {"batch_id", "load_id"}
 BOOKKEEPING_BY_TABLE = {"int_ml_time_windows": {"recorded_at", "split_settings"}}
-# The intermediate steps run the stream's incremental models; the parents they read
-# (dimensions, detected formats) were built by the first step.
-STREAM_STEP = ["run", "--select", "tag:stream"]
+# The intermediate steps run the stream's incremental models and every model between two
+# of them (the split and the feature requests the point-in-time chain reads); the parents
+# outside the stream (dimensions, detected formats) were built by the first step.
+STREAM_STEP = ["run", "--select", "tag:stream+,+tag:stream"]
+# The split columns of int_ml_time_windows a stream records at its first build.
+SPLIT_COLUMNS = (
+    "label_horizon_hours", "label_horizon_rule", "validation_start_at", "test_start_at",
+    "window_unit", "test_units", "validation_units", "test_window_rule",
+    "validation_window_rule", "recorded_at",
+)
 FIRST_STEP = ["build", "--select", "+tag:stream", "--exclude", "resource_type:test",
               "resource_type:unit_test"]
 
@@ -50,6 +60,89 @@ def replay(
     for index, batch in enumerate(batches):
         zone.land(batch)
         run_dbt(FIRST_STEP if index == 0 else STREAM_STEP, db, target, dbt_vars)
+
+
+def full_refresh_with_split(
+    full_db: Path, replayed_db: Path, root: Path, dbt_vars: dict
+) -> dict[str, pa.Table]:
+    """A full refresh under the split the replay recorded at its first batch (a stream
+    keeps its split while the data still fits it, int_ml_time_windows): a copy of
+    `full_db` takes that split, and everything downstream of it is built again."""
+    db = root / "full_refresh.duckdb"
+    shutil.copyfile(full_db, db)
+    read = duckdb.connect(str(replayed_db), read_only=True)
+    try:
+        split = read.execute(
+            f"select {', '.join(SPLIT_COLUMNS)} from intermediate.int_ml_time_windows"
+        ).fetchone()
+    finally:
+        read.close()
+    con = duckdb.connect(str(db))
+    try:
+        assignments = ", ".join(f"{column} = ?" for column in SPLIT_COLUMNS)
+        con.execute(f"update intermediate.int_ml_time_windows set {assignments}", list(split))
+    finally:
+        con.close()
+    run_dbt(["build", "--select", "int_ml_time_windows+", "--exclude", "resource_type:unit_test"],
+            db, root / "target", dbt_vars)
+    return table_rows(db)
+
+
+def late_engagement_apart(batches: list[Batch]) -> tuple[list[Batch], str]:
+    """The batches with one engagement moved into a batch of its own, landed last: a
+    human's only engagement with a tweet, 10 minutes to 2 hours (less than a label
+    horizon) after their impression of it, which stays where it was. The late batch
+    changes nothing but that impression's label and later features, the label of a
+    request older than anything the batch brings (the case the point-in-time chain's
+    recompute time, the earliest change minus the horizon, exists for). Also its event id."""
+    con = duckdb.connect()
+    try:
+        for index, batch in enumerate(batches):
+            con.register(f"b{index}", batch.rows)
+        con.register("humans", pa.csv.read_csv(PROJECT_ROOT / "ground_truth" / "users_truth.csv"))
+        union = " union all ".join(
+            f"select *, {i} as batch from b{i}" for i in range(len(batches))
+        )
+        (event_id,) = con.execute(f"""
+            with events as (
+                select event_id, user_id, tweet_id, event_type, batch,
+                       try_cast(event_ts as timestamp) as happened
+                from ({union})
+            ),
+            engagements as (
+                select * from events where event_type not in ('impression', 'negative_feedback')
+            ),
+            only_engagements as (
+                select user_id, tweet_id from engagements group by all having count(*) = 1
+            )
+            select engagements.event_id
+            from engagements
+            inner join only_engagements using (user_id, tweet_id)
+            inner join events as impressions
+                on impressions.user_id = engagements.user_id
+                and impressions.tweet_id = engagements.tweet_id
+                and impressions.event_type = 'impression'
+            inner join humans on cast(humans.user_id as varchar) = engagements.user_id
+            where not humans.is_bot
+                and impressions.batch <= engagements.batch
+                and engagements.batch between 2 and {len(batches) - 2}
+                and engagements.happened
+                    between impressions.happened + interval 10 minute
+                    and impressions.happened + interval 2 hour
+            order by engagements.event_id
+            limit 1
+        """).fetchone()
+    finally:
+        con.close()
+    moved = [
+        Batch(b.batch_id, b.rows.filter(pa.compute.not_equal(b.rows["event_id"], event_id)))
+        for b in batches
+    ]
+    alone = [
+        b.rows.filter(pa.compute.equal(b.rows["event_id"], event_id)) for b in batches
+    ]
+    late = Batch(batches[-1].batch_id + "_late", pa.concat_tables(alone))
+    return [*moved, late], event_id
 
 
 def table_rows(db: Path) -> dict[str, pa.Table]:

@@ -8,15 +8,22 @@
 {%- endmacro %}
 
 
-{#- post-hook of stg_social__events_validated: from a landing zone, the users
-    and tweets of every row this run (re)wrote are changed. -#}
+{#- post-hook of stg_social__events_validated: from a landing zone, the users,
+    tweets and event times of every row this run (re)wrote are changed. -#}
 {% macro stream_log_staged_changes() -%}
     {%- if execute and raw_events_are_batches() -%}
-        {%- set written = '(select user_id, tweet_id from ' ~ this
-            ~ " where load_id = '" ~ invocation_id ~ "')" -%}
-        {{ stream_log_changed_keys('user', '(select user_id as key_id from ' ~ written ~ ' as w)') }};
-        {{ stream_log_changed_keys('tweet', '(select tweet_id as key_id from ' ~ written ~ ' as w)') }}
+        {%- set written = '(select * from ' ~ this ~ " where load_id = '" ~ invocation_id ~ "')" -%}
+        {{ stream_log_event_rows_changed(written) }}
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- Statements: log the users, tweets and earliest event time of `rows` (SQL
+    with user_id, tweet_id and event_at) as changed by this model in this run. -#}
+{% macro stream_log_event_rows_changed(rows) -%}
+    {{ stream_log_changed_keys('user', '(select user_id as key_id from ' ~ rows ~ ' as w)') }};
+    {{ stream_log_changed_keys('tweet', '(select tweet_id as key_id from ' ~ rows ~ ' as w)') }};
+    {{ stream_log_changed_time('(select event_at as changed_at from ' ~ rows ~ ' as w)') }}
 {%- endmacro %}
 
 
@@ -33,6 +40,9 @@
         {{ stream_log_changed_keys('user',
             '(select user_id as key_id from (' ~ current ~ ' except ' ~ previous ~ ')'
             ~ ' union select user_id as key_id from (' ~ previous ~ ' except ' ~ current ~ '))') }};
+        {{ stream_log_changed_time(
+            '(select bot_since_at as changed_at from (' ~ current ~ ' except ' ~ previous ~ ')'
+            ~ ' union all select bot_since_at as changed_at from (' ~ previous ~ ' except ' ~ current ~ '))') }};
         delete from {{ stream_bot_flags_relation() }};
         insert into {{ stream_bot_flags_relation() }} (user_id, bot_since_at, bot_reason)
         select user_id, bot_since_at, bot_reason from {{ this }}

@@ -117,13 +117,16 @@
 
 
 {#- pre-hook of stg_social__events_validated: the rows of the batches staged
-    again leave first (rows without an event id would otherwise stay twice). -#}
+    again leave first (rows without an event id would otherwise stay twice),
+    logged as changed: a corrected file may no longer hold them. -#}
 {% macro raw_event_batches_delete_restaged() -%}
     {%- set batches = raw_event_batch_files() if execute and is_incremental() else none -%}
     {%- set restaged = raw_event_batches_restaged(batches, this) if batches is not none else [] -%}
     {%- if restaged -%}
-        delete from {{ this }}
-        where batch_id in ('{{ restaged | map(attribute="batch_id") | join("', '") }}')
+        {%- set restaged_ids = restaged | map(attribute="batch_id") | join("', '") -%}
+        {%- set in_restaged = "batch_id in ('" ~ restaged_ids ~ "')" -%}
+        {{ stream_log_event_rows_changed('(select * from ' ~ this ~ ' where ' ~ in_restaged ~ ')') }};
+        delete from {{ this }} where {{ in_restaged }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -29,6 +29,11 @@ create table if not exists {{ stream_changed_keys_relation() }} (
     key_kind varchar not null,
     key_id bigint not null
 );
+create table if not exists {{ stream_changed_times_relation() }} (
+    model_name varchar not null,
+    load_id varchar not null,
+    changed_from_at timestamp not null
+);
 create table if not exists {{ stream_bot_flags_relation() }} (
     user_id bigint not null,
     bot_since_at timestamp,
@@ -50,7 +55,7 @@ create table if not exists {{ stream_bot_flags_relation() }} (
 
 
 {#- post-hook: every load of stg_social__events_validated now present, and every
-    load in which `parents` (model names) logged changed keys, is absorbed by this model. -#}
+    load in which `parents` (model names) logged changed keys or times, is absorbed by this model. -#}
 {% macro stream_mark_absorbed(parents=[]) -%}
     {%- set validated = ref('stg_social__events_validated') -%}
     insert into {{ stream_state_relation() }} (model_name, load_id, absorbed_at)
@@ -59,6 +64,9 @@ create table if not exists {{ stream_bot_flags_relation() }} (
         select load_id from {{ validated }}
         union
         select load_id from {{ stream_changed_keys_relation() }}
+        where model_name in ('{{ parents | join("', '") }}')
+        union
+        select load_id from {{ stream_changed_times_relation() }}
         where model_name in ('{{ parents | join("', '") }}')
     ) as loads
     where loads.load_id not in (
@@ -77,6 +85,7 @@ create table if not exists {{ stream_bot_flags_relation() }} (
     {%- if execute and is_incremental() and not raw_events_are_batches() -%}
         delete from {{ this }};
         delete from {{ stream_state_relation() }} where model_name = '{{ this.identifier }}';
-        delete from {{ stream_changed_keys_relation() }} where model_name = '{{ this.identifier }}'
+        delete from {{ stream_changed_keys_relation() }} where model_name = '{{ this.identifier }}';
+        delete from {{ stream_changed_times_relation() }} where model_name = '{{ this.identifier }}'
     {%- endif -%}
 {%- endmacro %}

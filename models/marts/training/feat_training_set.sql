@@ -1,16 +1,27 @@
+{%- set kinds = ['impression', 'engagement', 'sampled_negative'] %}
+{{ config(**stream_request_incremental(kinds, 'impression_id', 'impression_at')) }}
+
 with
 
 requests as (
     select
-        request_id,
-        user_id,
-        tweet_id,
-        author_id,
-        request_at
-    from {{ ref('int_feature_requests') }}
+        feature_requests.request_id,
+        feature_requests.user_id,
+        feature_requests.tweet_id,
+        feature_requests.author_id,
+        feature_requests.request_at
+    from {{ ref('int_feature_requests') }} as feature_requests
     -- Impressions, or on an implicit-feedback log first engagements and
     -- sampled negatives (int_feature_requests).
-    where request_kind in ('impression', 'engagement', 'sampled_negative')
+    where
+        feature_requests.request_kind in (
+            {%- for kind in kinds %}
+                '{{ kind }}'{{ "," if not loop.last }}
+            {%- endfor %}
+        )
+        and {{ stream_keep_missing(
+            'feature_requests.request_id', 'feature_requests.request_at', 'impression_id', 'impression_at',
+        ) }}
 ),
 
 features as (

@@ -1,4 +1,6 @@
-{{ config(schema='intermediate') }}
+{{ config(schema='intermediate', **stream_request_incremental()) }}
+
+-- depends_on: {{ ref('int_ml_time_windows') }}
 
 {#- Per request, the counts of earlier activity: events (impressions,
     engagements) and follow edges strictly before the request time T, per
@@ -16,6 +18,14 @@
       time) reads per-key counts aggregated over the activity before each
       distinct request time: cheap for a few distinct times (two scopes);
       the cost grows with their number.
+    Both add the activity before the earliest request computed here (the
+    split) as per-key totals, one hash aggregate, to counts over the activity
+    from the split on: a full build's split is the first request, so it sorts
+    everything as before; a stream run computes only the requests its batch
+    reaches (macros/stream/request_times.sql), the latest ones, and sorts only
+    the activity since the earliest of them. The totals join the way each
+    path matches keys: null-safe like a window partition for the running
+    counts, plain equality for the per-time ones.
     A table of its own so the sorts' memory is released before
     int_point_in_time_features joins the rest. -#}
 {#- The counts, by the key they are partitioned by. -#}
@@ -41,13 +51,18 @@ with
 
 requests as (
     select
-        request_id,
-        user_id,
-        tweet_id,
-        author_id,
-        request_kind,
-        request_at
-    from {{ ref('int_feature_requests') }}
+        feature_requests.request_id,
+        feature_requests.user_id,
+        feature_requests.tweet_id,
+        feature_requests.author_id,
+        feature_requests.request_kind,
+        feature_requests.request_at
+    from {{ ref('int_feature_requests') }} as feature_requests
+    where {{ stream_keep_missing('feature_requests.request_id', 'feature_requests.request_at') }}
+),
+
+split_time as (
+    select min(request_at) as split_at from requests
 ),
 
 tweets as (
@@ -108,9 +123,9 @@ event_topics as (
         on events.tweet_id = tweets.tweet_id
 ),
 
--- One time line of activity: events (impressions, engagements) and follow
--- edges (the follower as user_id, the followee as author_id).
-event_flags as (
+-- All activity: events (impressions, engagements) and follow edges (the
+-- follower as user_id, the followee as author_id).
+activity_flags as (
     select
         event_id,
         user_id,
@@ -134,6 +149,24 @@ event_flags as (
         0 as n_engagements,
         1 as n_follows
     from follows
+),
+
+-- Before the split: totals per key (only keys a request here has, and the
+-- NULL key follow rows sit in).
+history_flags as (
+    select activity_flags.*
+    from activity_flags
+    cross join split_time
+    where activity_flags.event_at < split_time.split_at
+),
+
+-- From the split on: one time line of activity, where the running counts
+-- and the per-time counts sum.
+event_flags as (
+    select activity_flags.*
+    from activity_flags
+    cross join split_time
+    where activity_flags.event_at >= split_time.split_at
     union all
     -- Sampled negatives: on the time line, counting nothing themselves.
     select
@@ -153,6 +186,28 @@ event_flags as (
 -- From here on the CTEs and column lists are generated per key by jinja
 -- loops, whose indentation the linter's layout rule cannot follow.
 -- noqa: disable=LT02
+{% for key in event_count_keys %}
+    {%- set cte = 'before_split_by_' ~ key['keys'] | join('_') %}
+-- Totals per {{ key['keys'] | join(' x ') }} of the activity before the split.
+{{ cte }} as (
+    select
+        {%- for column in key['keys'] %}
+            history_flags.{{ column }},
+        {%- endfor %}
+        {%- for name, flag in key['counts'].items() %}
+            sum(history_flags.{{ flag }}) as {{ name }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from history_flags
+    where
+        history_flags.{{ key['keys'][0] }} in (select request_tweets.{{ key['keys'][0] }} from request_tweets)
+        or history_flags.{{ key['keys'][0] }} is null
+    group by
+        {%- for column in key['keys'] %}
+            history_flags.{{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+),
+
+{% endfor -%}
 -- Each event's counts of the activity strictly before its instant, one key
 -- per step (one sort each; follow rows sit in the NULL tweet and topic
 -- partitions). Each step casts its sums to integer and carries only what
@@ -191,9 +246,13 @@ event_running as (
 event_request_counts as (
     select
         request_tweets.request_id,
-        {%- for name in event_count_names %}
-            event_running.{{ name }}{{ "," if not loop.last }}
+        {%- for key in event_count_keys %}
+            {%- set before = 'before_split_by_' ~ key['keys'] | join('_') %}
+            {%- for name in key['counts'] %}
+                event_running.{{ name }} + coalesce({{ before }}.{{ name }}, 0) as {{ name }},
+            {%- endfor %}
         {%- endfor %}
+        request_tweets.request_at
     from request_tweets
     inner join event_running
         on
@@ -201,6 +260,15 @@ event_request_counts as (
             and request_tweets.user_id = event_running.user_id
             and request_tweets.tweet_id = event_running.tweet_id
             and request_tweets.request_at = event_running.event_at
+    {%- for key in event_count_keys %}
+        {%- set before = 'before_split_by_' ~ key['keys'] | join('_') %}
+        left join {{ before }}
+            on
+                {%- for column in key['keys'] %}
+                    {{ "and " if not loop.first }}request_tweets.{{ column }}
+                    is not distinct from {{ before }}.{{ column }}
+                {%- endfor %}
+    {%- endfor %}
 ),
 
 time_requests as (
@@ -251,7 +319,8 @@ time_request_counts as (
         {%- for key in event_count_keys %}
             {%- set cte = 'counts_by_' ~ key['keys'] | join('_') %}
             {%- for name in key['counts'] %}
-                coalesce({{ cte }}.{{ name }}, 0) as {{ name }},
+                coalesce({{ cte }}.{{ name }}, 0)
+                + coalesce({{ 'before_split_by_' ~ key['keys'] | join('_') }}.{{ name }}, 0) as {{ name }},
             {%- endfor %}
         {%- endfor %}
         time_requests.request_at
@@ -265,27 +334,38 @@ time_request_counts as (
                     and time_requests.{{ column }} = {{ cte }}.{{ column }}
                 {%- endfor %}
     {%- endfor %}
+    {%- for key in event_count_keys %}
+        {%- set before = 'before_split_by_' ~ key['keys'] | join('_') %}
+        left join {{ before }}
+            on
+                {%- for column in key['keys'] %}
+                    {{ "and " if not loop.first }}time_requests.{{ column }} = {{ before }}.{{ column }}
+                {%- endfor %}
+    {%- endfor %}
 ),
 
 event_counts as (
     select
         request_id,
         {%- for name in event_count_names %}
-            {{ name }}{{ "," if not loop.last }}
+            {{ name }},
         {%- endfor %}
+        request_at
     from event_request_counts
     union all
     select
         request_id,
         {%- for name in event_count_names %}
-            {{ name }}{{ "," if not loop.last }}
+            {{ name }},
         {%- endfor %}
+        request_at
     from time_request_counts
 ),
 
 final as (
     select
         cast(request_id as varchar) as request_id,
+        cast(request_at as timestamp) as request_at,
         {%- for name in event_count_names %}
             cast({{ name }} as integer) as {{ name }}{{ "," if not loop.last }}
         {%- endfor %}

@@ -1,23 +1,26 @@
-{{ config(schema='intermediate') }}
+{{ config(schema='intermediate', **stream_request_incremental()) }}
 
 {#- Every feature of a request (user, tweet, time T) is computed from data
     strictly before T (Feast's point-in-time rule): the counts of earlier
     events and follows come from int_pit_activity_counts, the decayed
     user-author affinity from the user's engagements before T, the daily
     user features from the last day completed before T's day. -#}
-{%- set stems = ml_count_stems() -%}
+{%- set stems = ml_count_stems() %}
+
+-- depends_on: {{ ref('int_ml_time_windows') }}
 
 with
 
 requests as (
     select
-        request_id,
-        user_id,
-        tweet_id,
-        author_id,
-        request_at,
-        position
-    from {{ ref('int_feature_requests') }}
+        feature_requests.request_id,
+        feature_requests.user_id,
+        feature_requests.tweet_id,
+        feature_requests.author_id,
+        feature_requests.request_at,
+        feature_requests.position
+    from {{ ref('int_feature_requests') }} as feature_requests
+    where {{ stream_keep_missing('feature_requests.request_id', 'feature_requests.request_at') }}
 ),
 
 tweets as (
@@ -253,6 +256,7 @@ joined as (
 final as (
     select
         cast(request_id as varchar) as request_id,
+        cast(request_at as timestamp) as request_at,
         {{ ml_feature_casts() }}
     from joined
 )
