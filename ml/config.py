@@ -129,6 +129,10 @@ class ScoreConfig:
     # Rows read from DuckDB, scored and spilled per batch: memory is bounded by the
     # batch, not by the number of candidates.
     batch_rows: int = 131_072
+    # Rescore only the rows whose features (and, in the training set, split, label and
+    # time) changed since this model version last scored them: the same model on the same
+    # inputs gives the same score, and a stream batch changes a few rows of millions.
+    only_changed: bool = True
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,8 @@ ML_TABLES_DDL: dict[str, str] = {
             user_id bigint not null,
             tweet_id bigint not null,
             score double not null,
-            scored_at timestamp not null
+            scored_at timestamp not null,
+            feature_hash ubigint
         )""",
     "recommendations": """
         create table if not exists ml.recommendations (
@@ -75,7 +76,8 @@ ML_TABLES_DDL: dict[str, str] = {
             impression_at timestamp not null,
             label integer not null,
             score double not null,
-            scored_at timestamp not null
+            scored_at timestamp not null,
+            feature_hash ubigint
         )""",
     "evaluations": """
         create table if not exists ml.evaluations (
@@ -103,11 +105,22 @@ def connect(db_path: Path | str, read_only: bool = False) -> Iterator[duckdb.Duc
         con.close()
 
 
+# Columns added since a table was first created: a warehouse built before gets them.
+ML_COLUMNS_ADDED = (
+    ("predictions", "feature_hash", "ubigint"),
+    ("training_set_scores", "feature_hash", "ubigint"),
+)
+
+
 def init_ml_schema(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Create schema `ml` and its tables when missing; returns the table names."""
     con.execute(f"create schema if not exists {ML_SCHEMA}")
     for ddl in ML_TABLES_DDL.values():
         con.execute(ddl)
+    for table, column, data_type in ML_COLUMNS_ADDED:
+        con.execute(
+            f"alter table {ML_SCHEMA}.{table} add column if not exists {column} {data_type}"
+        )
     return list(ML_TABLES_DDL)
 
 

@@ -12,6 +12,13 @@ Memory is bounded by ``ScoreConfig.batch_rows``, not by the number of candidates
 stream from a read-only connection in Arrow batches, are scored, and their keys and
 scores are spilled to a temporary Parquet file; the write connection then inserts from
 that file. The warehouse is locked for writing only during the final transaction.
+
+Each row keeps the hash of what its score was computed from (``feature_hash``: the
+features as the model reads them, plus split, label and time in the training set). With
+``ScoreConfig.only_changed`` (the default) a model version rescoring reads only the rows
+whose hash it has not scored yet, and drops the rows gone from the marts: after a stream
+batch that is the few requests the batch reached, not every candidate and impression.
+The result equals a full rescore (tests/test_ml_score.py).
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ import pyarrow.parquet as pq
 from sklearn.pipeline import Pipeline
 
 from ml.config import ScoreConfig
-from ml.db import MARTS_SCHEMA, connect, init_ml_schema, require_table, stream_arrow
+from ml.db import MARTS_SCHEMA, connect, init_ml_schema, quote_ident, require_table, stream_arrow
 from ml.features import Feature, discover_features, feature_matrix, feature_select_sql
 from ml.predict import predict_positive, thread_limits
 from ml.registry import ModelRecord, current_model, get_model, load_model_for
@@ -45,7 +52,31 @@ class ScoreResult:
     recommendation_rows: dict[str, int] = field(default_factory=dict)
     users_with_recommendations: dict[str, int] = field(default_factory=dict)
     training_set_score_rows: int = 0
+    # Rows this call scored ('candidates', 'training_set'); the rest kept their score.
+    rescored_rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+
+
+def _feature_hash_sql(alias: str, features: list[Feature], extra: tuple[str, ...] = ()) -> str:
+    """hash() of what a row's score is computed from: `extra` columns and the features as
+    the model reads them (float). Equal hashes, same model: the same score."""
+    columns = [f"{alias}.{name}" for name in extra]
+    columns += [f"cast({alias}.{quote_ident(f.name)} as float)" for f in features]
+    return f"hash({', '.join(columns)})"
+
+
+def _unscored_filter(
+    alias: str, table: str, keys: tuple[str, ...], hash_sql: str, config: ScoreConfig
+) -> str:
+    """SQL predicate on `alias`: its row has no score with the same hash (all rows when
+    rescoring everything). The model version is the query's first parameter."""
+    if not config.only_changed:
+        return "true"
+    same_key = " and ".join(f"scored.{k} = {alias}.{k}" for k in keys)
+    return (
+        f"not exists (select 1 from ml.{table} as scored where scored.model_version = ?"
+        f" and {same_key} and scored.feature_hash = {hash_sql})"
+    )
 
 
 def _score_to_parquet(
@@ -125,6 +156,9 @@ def score(
     if config.k < 1:
         raise ValueError(f"k must be >= 1, got {config.k}")
     started = time.perf_counter()
+    # A warehouse scored before feature_hash existed gets the column first.
+    with connect(db_path) as con:
+        init_ml_schema(con)
     with tempfile.TemporaryDirectory(prefix="ml_score_") as spill_dir:
         predictions_path = Path(spill_dir) / "predictions.parquet"
         training_path = Path(spill_dir) / "training_set_scores.parquet"
@@ -146,41 +180,56 @@ def score(
                     f"{MARTS_SCHEMA}.{TRAINING_TABLE}",
                 )
             placeholders = ", ".join("?" for _ in config.scopes)
+            version = record.model_version
+            candidate_hash = _feature_hash_sql("candidates", record.features)
             # No `order by`: rows are scored independently and the tables are sets, so
             # sorting millions of wide rows first would only cost time and memory.
-            _score_to_parquet(
-                con,
-                f"""
-                select
-                    scope,
-                    cast(user_id as bigint) as user_id,
-                    cast(tweet_id as bigint) as tweet_id,
-                    {feature_select_sql(record.features)}
-                from {MARTS_SCHEMA}.{CANDIDATES_TABLE}
-                where scope in ({placeholders})
-                """,
-                list(config.scopes),
-                ["scope", "user_id", "tweet_id"],
-                pipeline,
-                record.features,
-                config,
-                predictions_path,
-            )
-            training_rows = 0
-            if config.score_training_set:
-                training_rows = _score_to_parquet(
+            rescored = {
+                "candidates": _score_to_parquet(
                     con,
                     f"""
                     select
-                        cast(impression_id as varchar) as impression_id,
-                        split,
-                        cast(impression_at as timestamp) as impression_at,
-                        cast(label as integer) as label,
+                        candidates.scope,
+                        cast(candidates.user_id as bigint) as user_id,
+                        cast(candidates.tweet_id as bigint) as tweet_id,
+                        {candidate_hash} as feature_hash,
                         {feature_select_sql(record.features)}
-                    from {MARTS_SCHEMA}.{TRAINING_TABLE}
+                    from {MARTS_SCHEMA}.{CANDIDATES_TABLE} as candidates
+                    where candidates.scope in ({placeholders}) and {_unscored_filter(
+                        "candidates", "predictions", ("scope", "user_id", "tweet_id"),
+                        candidate_hash, config,
+                    )}
                     """,
-                    [],
-                    ["impression_id", "split", "impression_at", "label"],
+                    [*config.scopes, *([version] if config.only_changed else [])],
+                    ["scope", "user_id", "tweet_id", "feature_hash"],
+                    pipeline,
+                    record.features,
+                    config,
+                    predictions_path,
+                )
+            }
+            if config.score_training_set:
+                training_hash = _feature_hash_sql(
+                    "training", record.features, ("split", "impression_at", "label")
+                )
+                rescored["training_set"] = _score_to_parquet(
+                    con,
+                    f"""
+                    select
+                        cast(training.impression_id as varchar) as impression_id,
+                        training.split,
+                        cast(training.impression_at as timestamp) as impression_at,
+                        cast(training.label as integer) as label,
+                        {training_hash} as feature_hash,
+                        {feature_select_sql(record.features)}
+                    from {MARTS_SCHEMA}.{TRAINING_TABLE} as training
+                    where {_unscored_filter(
+                        "training", "training_set_scores", ("impression_id",), training_hash,
+                        config,
+                    )}
+                    """,
+                    [version] if config.only_changed else [],
+                    ["impression_id", "split", "impression_at", "label", "feature_hash"],
                     pipeline,
                     record.features,
                     config,
@@ -188,9 +237,7 @@ def score(
                 )
 
         scored_at = datetime.now(UTC).replace(tzinfo=None)
-        version = record.model_version
         with connect(db_path) as con:
-            init_ml_schema(con)
             _write(
                 con,
                 version,
@@ -216,6 +263,9 @@ def score(
                 """,
                 [version],
             ).fetchall()
+            training_rows = con.execute(
+                "select count(*) from ml.training_set_scores where model_version = ?", [version]
+            ).fetchone()[0]
 
     return ScoreResult(
         model_version=version,
@@ -223,8 +273,26 @@ def score(
         prediction_rows={str(s): int(n) for s, n, _, _ in counts},
         recommendation_rows={str(s): int(n) for s, _, n, _ in counts},
         users_with_recommendations={str(s): int(n) for s, _, _, n in counts},
-        training_set_score_rows=training_rows,
+        training_set_score_rows=int(training_rows),
+        rescored_rows=rescored,
         seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def _replaced(
+    alias: str, rescored: str, mart: str, keys: tuple[str, ...], config: ScoreConfig
+) -> str:
+    """SQL predicate on a stored score `alias`: a row `rescored` replaces it, or its key
+    is gone from `mart` (always true when rescoring everything)."""
+    if not config.only_changed:
+        return "true"
+
+    def same_key(other: str) -> str:
+        return " and ".join(f"{other}.{k} = {alias}.{k}" for k in keys)
+
+    return (
+        f"(exists (select 1 from {rescored} as rescored where {same_key('rescored')})"
+        f" or not exists (select 1 from {mart} as present where {same_key('present')}))"
     )
 
 
@@ -241,22 +309,35 @@ def _write(
     predictions: Path,
     training_scores: Path | None,
 ) -> None:
-    """Replace `version`'s rows (for the scored scopes) in all three tables atomically,
-    inserting from the spilled Parquet files."""
+    """Write `version`'s rows (for the scored scopes) in all three tables atomically,
+    inserting from the spilled Parquet files: the rows rescored replace theirs, the rows
+    gone from the marts leave (every row, when rescoring everything), and the
+    recommendations are ranked again from all of the version's predictions."""
     scopes = list(config.scopes)
     in_scopes = ", ".join("?" for _ in scopes)
     con.execute("begin transaction")
     try:
-        for table in ("predictions", "recommendations"):
-            con.execute(
-                f"delete from ml.{table} where model_version = ? and scope in ({in_scopes})",
-                [version, *scopes],
-            )
+        con.execute(
+            f"delete from ml.recommendations where model_version = ? and scope in ({in_scopes})",
+            [version, *scopes],
+        )
+        con.execute(
+            f"""
+            delete from ml.predictions as kept
+            where kept.model_version = ? and kept.scope in ({in_scopes}) and {_replaced(
+                "kept", _parquet_source(predictions), f"{MARTS_SCHEMA}.{CANDIDATES_TABLE}",
+                ("scope", "user_id", "tweet_id"), config,
+            )}
+            """,
+            [version, *scopes],
+        )
         con.execute(
             f"""
             insert into ml.predictions
-                (model_version, scope, user_id, tweet_id, score, scored_at)
-            select cast(? as integer), scope, user_id, tweet_id, score, cast(? as timestamp)
+                (model_version, scope, user_id, tweet_id, score, scored_at, feature_hash)
+            select
+                cast(? as integer), scope, user_id, tweet_id, score, cast(? as timestamp),
+                feature_hash
             from {_parquet_source(predictions)}
             """,
             [version, scored_at],
@@ -284,14 +365,24 @@ def _write(
             [version, *scopes, config.k],
         )
         if training_scores is not None:
-            con.execute("delete from ml.training_set_scores where model_version = ?", [version])
+            con.execute(
+                f"""
+                delete from ml.training_set_scores as kept
+                where kept.model_version = ? and {_replaced(
+                    "kept", _parquet_source(training_scores), f"{MARTS_SCHEMA}.{TRAINING_TABLE}",
+                    ("impression_id",), config,
+                )}
+                """,
+                [version],
+            )
             con.execute(
                 f"""
                 insert into ml.training_set_scores
-                    (model_version, impression_id, split, impression_at, label, score, scored_at)
+                    (model_version, impression_id, split, impression_at, label, score, scored_at,
+                     feature_hash)
                 select
                     cast(? as integer), impression_id, split, impression_at, label, score,
-                    cast(? as timestamp)
+                    cast(? as timestamp), feature_hash
                 from {_parquet_source(training_scores)}
                 """,
                 [version, scored_at],

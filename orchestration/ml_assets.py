@@ -171,6 +171,8 @@ def batch_scores(warehouse: WarehouseResource):
         metadata={
             "model_version": result.model_version,
             "rows_by_scope": MetadataValue.json(result.prediction_rows),
+            # Rows whose inputs changed since this version scored them; the rest kept theirs.
+            "rescored_rows": result.rescored_rows.get("candidates", 0),
         },
     )
     yield MaterializeResult(
@@ -178,6 +180,7 @@ def batch_scores(warehouse: WarehouseResource):
         metadata={
             "model_version": result.model_version,
             "rows": result.training_set_score_rows,
+            "rescored_rows": result.rescored_rows.get("training_set", 0),
         },
     )
     yield MaterializeResult(

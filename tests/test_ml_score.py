@@ -86,7 +86,7 @@ def test_the_batch_size_does_not_change_what_is_written(db: Path) -> None:
     )
     whole = score(db, config=ScoreConfig(batch_rows=1_000_000))
     expected = [_rows(db, sql) for sql in queries]
-    batched = score(db, config=ScoreConfig(batch_rows=7))
+    batched = score(db, config=ScoreConfig(batch_rows=7, only_changed=False))
     assert batched.prediction_rows == whole.prediction_rows
     assert batched.training_set_score_rows == whole.training_set_score_rows
     assert [_rows(db, sql) for sql in queries] == expected
@@ -132,6 +132,50 @@ def test_rescoring_replaces_rows_instead_of_duplicating(db: Path) -> None:
         """,
     )
     assert duplicated == 0
+
+
+def test_rescoring_scores_only_what_changed_and_equals_a_full_rescore(db: Path) -> None:
+    """What a stream batch does to the marts: some candidates' features move, a user's
+    candidates vanish, some impressions are relabelled and some leave. A rescore of the
+    same model version scores only the rows that moved, and writes what scoring
+    everything again writes."""
+    first = score(db)
+    assert first.rescored_rows["candidates"] == _count(
+        db, "select count(*) from marts.feat_scoring_candidates"
+    )
+    with connect(db) as con:
+        con.execute(
+            "update marts.feat_scoring_candidates set f_noise = f_noise + 1 where user_id = 5"
+        )
+        con.execute("delete from marts.feat_scoring_candidates where user_id = 6")
+        con.execute(
+            """
+            update marts.feat_training_set set label = 1 - label where impression_id in (
+                select impression_id from marts.feat_training_set order by impression_id limit 3)
+            """
+        )
+        con.execute(
+            """
+            delete from marts.feat_training_set where impression_id in (
+                select impression_id from marts.feat_training_set
+                order by impression_id desc limit 2)
+            """
+        )
+    moved = _count(db, "select count(*) from marts.feat_scoring_candidates where user_id = 5")
+    assert moved > 0
+    queries = (
+        "select scope, user_id, tweet_id, score, feature_hash from ml.predictions",
+        "select scope, user_id, rank, tweet_id, score from ml.recommendations",
+        "select impression_id, split, impression_at, label, score, feature_hash"
+        " from ml.training_set_scores",
+    )
+    changed = score(db)
+    assert changed.rescored_rows == {"candidates": moved, "training_set": 3}
+    incremental = [_rows(db, sql) for sql in queries]
+    assert _count(db, "select count(*) from ml.predictions where user_id = 6") == 0
+    full = score(db, config=ScoreConfig(only_changed=False))
+    assert full.rescored_rows["training_set"] == full.training_set_score_rows
+    assert [_rows(db, sql) for sql in queries] == incremental
 
 
 def test_scoring_one_scope_keeps_the_other(db: Path) -> None:

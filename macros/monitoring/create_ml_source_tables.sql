@@ -39,7 +39,8 @@ create table if not exists ml.predictions (
     user_id bigint not null,
     tweet_id bigint not null,
     score double not null,
-    scored_at timestamp not null
+    scored_at timestamp not null,
+    feature_hash ubigint
 );
 create table if not exists ml.recommendations (
     model_version integer not null,
@@ -56,7 +57,8 @@ create table if not exists ml.training_set_scores (
     impression_at timestamp not null,
     label integer not null,
     score double not null,
-    scored_at timestamp not null
+    scored_at timestamp not null,
+    feature_hash ubigint
 );
 create table if not exists ml.evaluations (
     model_version integer not null,
