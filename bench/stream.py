@@ -36,6 +36,7 @@ from bench.runner import RunPaths, RunSettings, stage_env
 from bench.settings import DEFAULT_SIZES, PROJECT_ROOT, DataSize
 
 OUT_DIR = PROJECT_ROOT / "bench" / "out" / "stream"
+FOLLOW_DIR = PROJECT_ROOT / "bench" / "out" / "stream_follow"  # bench.stream_follow's runs
 REPORT = PROJECT_ROOT / "bench" / "STREAM.md"
 BUILD = ["build", "--exclude-resource-type", "unit_test",
          "--log-format-file", "json", "--log-level-file", "debug"]  # fmt: skip
@@ -45,7 +46,7 @@ class StageFailed(RuntimeError):
     """A stage exited non-zero; the message carries the end of its log."""
 
 
-def _stage(name: str, cmd: list[str], env: dict[str, str], paths: RunPaths) -> dict:
+def stage(name: str, cmd: list[str], env: dict[str, str], paths: RunPaths) -> dict:
     log = paths.logs / f"{name}.log"
     started_load = load_average()
     measured = run_measured(cmd, env, log, cwd=PROJECT_ROOT)
@@ -86,7 +87,7 @@ def run_size(size: DataSize, hours: int, work_dir: Path) -> dict:
     record: dict = {"events": size.events, "label": size.label, "users": size.users,
                     "tweets": size.tweets, "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                     "commit": machine_info(PROJECT_ROOT)["commit"]}
-    record["generate"] = _stage(
+    record["generate"] = stage(
         "generate", [py, "-m", "datagen", *size.datagen_args(paths.raw, paths.truth),
                      "--batch-minutes", "60"], env, paths)  # fmt: skip
     events_dir = paths.raw / "raw_events"
@@ -94,9 +95,9 @@ def run_size(size: DataSize, hours: int, work_dir: Path) -> dict:
     record["landed_batches"] = len(list(events_dir.glob("*.parquet")))
     record["landed_rows"] = sum(pq.read_metadata(p).num_rows for p in events_dir.glob("*.parquet"))
     record["full"] = {
-        "dbt_build": _stage("full_dbt", [dbt, *BUILD, "--full-refresh"], env, paths),
-        "train": _stage("full_train", [py, "-m", "ml", "train"], env, paths),
-        "score": _stage("full_score", [py, "-m", "ml", "score"], env, paths),
+        "dbt_build": stage("full_dbt", [dbt, *BUILD, "--full-refresh"], env, paths),
+        "train": stage("full_train", [py, "-m", "ml", "train"], env, paths),
+        "score": stage("full_score", [py, "-m", "ml", "score"], env, paths),
     }
     record["hours"] = []
     for index, batch in enumerate(held[:hours]):
@@ -105,8 +106,8 @@ def run_size(size: DataSize, hours: int, work_dir: Path) -> dict:
         record["hours"].append({
             "batch_id": batch.stem,
             "rows": rows,
-            "dbt_build": _stage(f"hour{index}_dbt", [dbt, *BUILD], env, paths),
-            "score": _stage(f"hour{index}_score", [py, "-m", "ml", "score"], env, paths),
+            "dbt_build": stage(f"hour{index}_dbt", [dbt, *BUILD], env, paths),
+            "score": stage(f"hour{index}_score", [py, "-m", "ml", "score"], env, paths),
         })  # fmt: skip
     return record
 
@@ -192,7 +193,38 @@ def write_report(runs: list[dict], path: Path = REPORT) -> None:
             )
             lines += ["", f"Node time summed over the hour's build (two run at once): models"
                       f" {models:.1f} s, data tests {tests:.1f} s."]  # fmt: skip
+    lines += _follow_lines()
     path.write_text("\n".join(lines) + "\n")
+
+
+def _follow_lines() -> list[str]:
+    """The sustained loop under a steady producer (bench.stream_follow), when it has run."""
+    runs = sorted((json.loads(p.read_text()) for p in FOLLOW_DIR.glob("*.json")),
+                  key=lambda r: r["events"])  # fmt: skip
+    if not runs:
+        return []
+    lines = [
+        "", "## The loop under a producer at a fixed rate (`python -m bench.stream_follow`)", "",
+        "A producer lands one hourly batch every few seconds; the loop takes whatever has"
+        " landed, `dbt build` + `ml score`, and starts again. Lag: from a batch landing to"
+        " the end of the cycle that rescored with it, over events.", "",
+        "| size | commit | batch every s | events per batch | offered events/s | loop s"
+        " | batches landed / folded | folded events/s | cycles | cycle s (median) | lag p50 s"
+        " | lag p99 s | load avg |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]  # fmt: skip
+    for run in runs:
+        cycles = run["cycles"]
+        loads = [c["load_average_start"] for c in cycles] or [float("nan")]
+        lines.append(
+            f"| {run['label']} | {run['commit']} | {run['batch_seconds']:g}"
+            f" | {run['rows_per_batch']:,} | {run['offered_events_per_s']:,}"
+            f" | {run['loop_seconds']:.0f} | {run['batches_landed']} / {run['batches_folded']}"
+            f" | {run['folded_events_per_s']:,} | {len(cycles)}"
+            f" | {_median([c['seconds'] for c in cycles])} | {run['lag_p50_s']}"
+            f" | {run['lag_p99_s']} | {min(loads):.2f}-{max(loads):.2f} |"
+        )
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
