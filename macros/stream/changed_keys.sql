@@ -103,15 +103,23 @@
         {%- set changes = "'(select key_id from ' ~ " ~ changes ~ " ~ ' as named union "
             ~ "select key_id from ' ~ " ~ extra_changes ~ "(" ~ changes ~ ") ~ ' as reached)'" -%}
     {%- endif -%}
+    {{- return(stream_incremental_config(
+        "{{ stream_claim_keys('" ~ key_kind ~ "', '" ~ key_column ~ "', " ~ changes ~ ") }}",
+        '{{ stream_mark_absorbed(' ~ parents ~ ') }}',
+    )) -}}
+{%- endmacro %}
+
+
+{#- The config every incremental stream model shares: append after its pre-hooks
+    (a rebuild outside a landing zone, then `claim_hook`, which deletes what the
+    run recomputes), tagged `stream`; `post_hook` records what it absorbed. -#}
+{% macro stream_incremental_config(claim_hook, post_hook) -%}
     {{- return({
         'materialized': 'incremental',
         'tags': ['stream'],
         'incremental_strategy': 'append',
         'on_schema_change': 'fail',
-        'pre_hook': [
-            '{{ stream_rebuild_unless_landing() }}',
-            "{{ stream_claim_keys('" ~ key_kind ~ "', '" ~ key_column ~ "', " ~ changes ~ ") }}",
-        ],
-        'post_hook': '{{ stream_mark_absorbed(' ~ parents ~ ') }}',
+        'pre_hook': ['{{ stream_rebuild_unless_landing() }}', claim_hook],
+        'post_hook': post_hook,
     }) -}}
 {%- endmacro %}

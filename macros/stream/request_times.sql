@@ -139,15 +139,8 @@
     `time_column` its names for request_id and request_at. The model refs
     int_feature_requests and int_ml_time_windows (a `depends_on` comment will do). -#}
 {% macro stream_request_incremental(kinds=none, id_column='request_id', time_column='request_at') -%}
-    {{- return({
-        'materialized': 'incremental',
-        'tags': ['stream'],
-        'incremental_strategy': 'append',
-        'on_schema_change': 'fail',
-        'pre_hook': [
-            '{{ stream_rebuild_unless_landing() }}',
-            '{{ stream_claim_requests(' ~ kinds ~ ', "' ~ id_column ~ '", "' ~ time_column ~ '") }}',
-        ],
-        'post_hook': ['{{ stream_mark_absorbed(stream_request_time_sources()) }}', '{{ stream_mark_windows() }}'],
-    }) -}}
+    {{- return(stream_incremental_config(
+        '{{ stream_claim_requests(' ~ kinds ~ ', "' ~ id_column ~ '", "' ~ time_column ~ '") }}',
+        ['{{ stream_mark_absorbed(stream_request_time_sources()) }}', '{{ stream_mark_windows() }}'],
+    )) -}}
 {%- endmacro %}
