@@ -18,6 +18,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from bench.stats import Spread, exponent
+from bench.stream import stream_section
 
 GIB = 1024**3
 SIMILARITY_MODELS = ("int_sim_user_tweet_history", "int_sim_tweet_pairs", "sim_tweet_tweet")
@@ -595,6 +596,9 @@ def write_report(
         lines += _profile_lines(prof, label)  # type: ignore[arg-type]
     if commentary is not None and commentary.exists():
         lines += ["## Analysis", "", commentary.read_text().strip(), ""]
+    section = stream_section()
+    if section:
+        lines += [section, ""]
     drew = plot(sizes, plot_path)
     if drew:
         rel = (

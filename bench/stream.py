@@ -36,6 +36,10 @@ from bench.runner import RunPaths, RunSettings, stage_env
 from bench.settings import DEFAULT_SIZES, PROJECT_ROOT, DataSize
 
 OUT_DIR = PROJECT_ROOT / "bench" / "out" / "stream"
+# The stream's figures also go in the main report, between these markers (bench.report
+# keeps them when it rewrites the rest).
+MAIN_REPORT = PROJECT_ROOT / "bench" / "REPORT.md"
+SECTION_START, SECTION_END = "<!-- stream:start -->", "<!-- stream:end -->"
 FOLLOW_DIR = PROJECT_ROOT / "bench" / "out" / "stream_follow"  # bench.stream_follow's runs
 REPORT = PROJECT_ROOT / "bench" / "STREAM.md"
 BUILD = ["build", "--exclude-resource-type", "unit_test",
@@ -195,6 +199,23 @@ def write_report(runs: list[dict], path: Path = REPORT) -> None:
                       f" {models:.1f} s, data tests {tests:.1f} s."]  # fmt: skip
     lines += _follow_lines()
     path.write_text("\n".join(lines) + "\n")
+    if path == REPORT and MAIN_REPORT.exists():
+        text = MAIN_REPORT.read_text()
+        before = text.split(SECTION_START)[0].rstrip("\n")
+        after = text.split(SECTION_END)[1] if SECTION_END in text else "\n"
+        MAIN_REPORT.write_text(f"{before}\n\n{stream_section()}{after}")
+
+
+def stream_section() -> str:
+    """bench/STREAM.md as a section of the main report (empty before any stream run)."""
+    if not REPORT.exists():
+        return ""
+    body = REPORT.read_text().split("\n", 1)[1].strip().replace("\n## ", "\n### ")
+    return (
+        f"{SECTION_START}\n## The stream: one new hour beside the full refresh\n\n"
+        f"From bench/STREAM.md (`python -m bench.stream`, `python -m bench.stream_follow`).\n\n"
+        f"{body}\n{SECTION_END}"
+    )
 
 
 def _follow_lines() -> list[str]:
