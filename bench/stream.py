@@ -66,13 +66,14 @@ def stage(name: str, cmd: list[str], env: dict[str, str], paths: RunPaths) -> di
     return stage
 
 
-def hold_back(events_dir: Path, held: Path) -> list[Path]:
-    """Move every batch from noon of the window's last day on into `held`; return them in
-    landing order. The window's last day is the 28th from the first batch's day (the
-    generator's default --days)."""
+def hold_back(events_dir: Path, held: Path, hours: int = 12) -> list[Path]:
+    """Move every batch from `hours` before the end of the window on into `held` (by
+    default from noon of its last day); return them in landing order. The window ends
+    with the 28th day from the first batch's day (the generator's default --days); the
+    batches after it hold only late arrivals."""
     batches = sorted(events_dir.glob("*.parquet"))
     first_day = calendar.timegm(time.strptime(batches[0].stem[:8], "%Y%m%d"))
-    cut = time.strftime("%Y%m%dT%H%MZ", time.gmtime(first_day + (27 * 24 + 12) * 3600))
+    cut = time.strftime("%Y%m%dT%H%MZ", time.gmtime(first_day + (28 * 24 - hours) * 3600))
     held.mkdir(parents=True, exist_ok=True)
     moved = []
     for batch in batches:

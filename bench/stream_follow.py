@@ -2,8 +2,9 @@
 
     python -m bench.stream_follow --size 1000000 --batch-seconds 10 --minutes 8
 
-Generates the log as a landing zone of one-hour batches (Parquet), holds back its last
---held-hours hours, and builds and trains on the rest (setup, not timed). Then, for
+Generates the log as a landing zone of one-hour batches (Parquet), holds back the batches
+from --held-hours before the end of its window on, and builds and trains on the rest
+(setup, not timed). Then, for
 --minutes of wall time:
   - a producer thread lands one held batch every --batch-seconds (an atomic rename, as
     the landing-zone contract asks), a fixed offered rate;
@@ -31,19 +32,7 @@ import pyarrow.parquet as pq
 from bench.machine import load_average, machine_info
 from bench.runner import RunPaths, RunSettings, stage_env
 from bench.settings import PROJECT_ROOT, DataSize
-from bench.stream import BUILD, FOLLOW_DIR, OUT_DIR, StageFailed, stage, write_report
-
-
-def hold_back_last(events_dir: Path, held: Path, hours: int) -> list[Path]:
-    """Move the last `hours` batch files into `held`; return them in landing order."""
-    batches = sorted(events_dir.glob("*.parquet"))[-hours:]
-    held.mkdir(parents=True, exist_ok=True)
-    moved = []
-    for batch in batches:
-        target = held / batch.name
-        os.replace(batch, target)
-        moved.append(target)
-    return moved
+from bench.stream import BUILD, FOLLOW_DIR, OUT_DIR, StageFailed, hold_back, stage, write_report
 
 
 class Producer(threading.Thread):
@@ -83,7 +72,7 @@ def run_follow(size: DataSize, args: argparse.Namespace) -> dict:
                 "--batch-minutes", "60"]  # fmt: skip
     stage("generate", generate, env, paths)
     events_dir = paths.raw / "raw_events"
-    held = hold_back_last(events_dir, paths.root / "held", args.held_hours)
+    held = hold_back(events_dir, paths.root / "held", args.held_hours)
     rows = {p.stem: pq.read_metadata(p).num_rows for p in held}
     setup = {
         "dbt_build": stage("setup_dbt", [dbt, *BUILD, "--full-refresh"], env, paths)["seconds"],
@@ -119,14 +108,15 @@ def run_follow(size: DataSize, args: argparse.Namespace) -> dict:
         producer.join()
     loop_seconds = (time.monotonic() - loop_started) if cycles else 0.0
     folded_rows = sum(c["rows"] for c in cycles)
+    landed_rows = sum(rows[b] for b in producer.landed)
     return {
         "events": size.events, "label": size.label,
         "commit": machine_info(PROJECT_ROOT)["commit"],
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "setup_seconds": setup,
         "batch_seconds": args.batch_seconds,
-        "rows_per_batch": round(sum(rows.values()) / len(rows)),
-        "offered_events_per_s": round(sum(rows.values()) / len(rows) / args.batch_seconds, 1),
+        "rows_per_batch": round(landed_rows / max(1, len(producer.landed))),
+        "offered_events_per_s": round(landed_rows / loop_seconds, 1) if loop_seconds else 0.0,
         "loop_seconds": round(loop_seconds, 1),
         "batches_landed": len(producer.landed),
         "batches_folded": len(folded),
@@ -145,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="wall seconds between two landed hourly batches (offered rate)")
     p.add_argument("--minutes", type=float, default=8.0, help="how long the loop runs")
     p.add_argument("--held-hours", type=int, default=96,
-                   help="hours of batches held back to stream (the producer then stops)")
+                   help="hours before the window's end from which batches are held back to stream")
     p.add_argument("--work", type=Path, default=PROJECT_ROOT / "bench" / "out" / "stream_work")
     args = p.parse_args(argv)
     if args.batch_seconds <= 0 or args.minutes <= 0 or args.held_hours < 1:
