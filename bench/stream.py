@@ -40,7 +40,9 @@ OUT_DIR = PROJECT_ROOT / "bench" / "out" / "stream"
 # keeps them when it rewrites the rest).
 MAIN_REPORT = PROJECT_ROOT / "bench" / "REPORT.md"
 SECTION_START, SECTION_END = "<!-- stream:start -->", "<!-- stream:end -->"
+FLAT_START, FLAT_END = "<!-- flat:start -->", "<!-- flat:end -->"  # bench.stream_flat's part
 FOLLOW_DIR = PROJECT_ROOT / "bench" / "out" / "stream_follow"  # bench.stream_follow's runs
+FLAT_DIR = PROJECT_ROOT / "bench" / "out" / "stream_flat"  # bench.stream_flat's runs
 REPORT = PROJECT_ROOT / "bench" / "STREAM.md"
 BUILD = ["build", "--exclude-resource-type", "unit_test",
          "--log-format-file", "json", "--log-level-file", "debug"]  # fmt: skip
@@ -124,7 +126,7 @@ def _full_seconds(run: dict) -> float:
     return sum(run["full"][s]["seconds"] for s in ("dbt_build", "train", "score"))
 
 
-def _hour_seconds(hour: dict) -> float:
+def hour_seconds(hour: dict) -> float:
     return hour["dbt_build"]["seconds"] + hour["score"]["seconds"]
 
 
@@ -138,6 +140,27 @@ def _loads(run: dict) -> str:
     loads = [run["full"]["dbt_build"]["load_average_start"][0]]
     loads += [h["dbt_build"]["load_average_start"][0] for h in run["hours"]]
     return f"{min(loads):.2f}-{max(loads):.2f}"
+
+RUN_COLUMNS = ("| full refresh: dbt build s | train s | score s | raw -> recs s | hours"
+               " | rows per hour | new hour: dbt build s | score s | landing -> recs s"
+               " | hour / full | load avg |")  # fmt: skip
+RUN_RULE = "|---" * 13 + "|"
+
+
+def _run_row(run: dict, rows: int) -> str:
+    """One run's table row: its full refresh, then the median of its new hours."""
+    full = _full_seconds(run)
+    hour_total = [hour_seconds(h) for h in run["hours"]]
+    ratio = statistics.median(hour_total) / full if hour_total else float("nan")
+    return (
+        f"| {run['label']} | {rows:,} | {run['full']['dbt_build']['seconds']:.1f}"
+        f" | {run['full']['train']['seconds']:.1f} | {run['full']['score']['seconds']:.1f}"
+        f" | {full:.1f} | {len(run['hours'])}"
+        f" | {statistics.median([h['rows'] for h in run['hours']]):,.0f}"
+        f" | {_median([h['dbt_build']['seconds'] for h in run['hours']])}"
+        f" | {_median([h['score']['seconds'] for h in run['hours']])}"
+        f" | {_median(hour_total)} | {ratio:.0%} | {_loads(run)} |"
+    )
 
 
 def _node_rows(run: dict, top: int = 12) -> list[str]:
@@ -169,24 +192,10 @@ def write_report(runs: list[dict], path: Path = REPORT) -> None:
         " the median of the hours run, (min-max) beside it; the load average is the"
         " 1-minute one when each stage started.",
         "",
-        "| size | landed rows | full refresh: dbt build s | train s | score s | raw -> recs s"
-        " | hours | rows per hour | new hour: dbt build s | score s | landing -> recs s"
-        " | hour / full | load avg |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        f"| size | landed rows {RUN_COLUMNS}",
+        RUN_RULE,
     ]
-    for run in runs:
-        full = _full_seconds(run)
-        hour_total = [_hour_seconds(h) for h in run["hours"]]
-        ratio = statistics.median(hour_total) / full if hour_total else float("nan")
-        lines.append(
-            f"| {run['label']} | {run['landed_rows']:,} | {run['full']['dbt_build']['seconds']:.1f}"
-            f" | {run['full']['train']['seconds']:.1f} | {run['full']['score']['seconds']:.1f}"
-            f" | {full:.1f} | {len(run['hours'])}"
-            f" | {statistics.median([h['rows'] for h in run['hours']]):,.0f}"
-            f" | {_median([h['dbt_build']['seconds'] for h in run['hours']])}"
-            f" | {_median([h['score']['seconds'] for h in run['hours']])}"
-            f" | {_median(hour_total)} | {ratio:.0%} | {_loads(run)} |"
-        )
+    lines += [_run_row(run, run["landed_rows"]) for run in runs]
     for run in runs:
         lines += ["", f"## {run['label']}: where a new hour's build spends its time", ""]
         lines += _node_rows(run)
@@ -198,13 +207,33 @@ def write_report(runs: list[dict], path: Path = REPORT) -> None:
             )
             lines += ["", f"Node time summed over the hour's build (two run at once): models"
                       f" {models:.1f} s, data tests {tests:.1f} s."]  # fmt: skip
+    lines += ["", _flat_section()]
     lines += _follow_lines()
     path.write_text("\n".join(lines) + "\n")
-    if path == REPORT and MAIN_REPORT.exists():
+    if path == REPORT:
+        _splice_main_report()
+
+
+def splice(text: str, start: str, end: str, section: str) -> str:
+    """`text` with the part between the markers (theirs included) replaced by `section`,
+    which carries its own markers; appended when the markers are absent."""
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        return f"{before}{section}{rest.split(end, 1)[1]}"
+    return f"{text.rstrip()}\n\n{section}\n"
+
+
+def _splice_main_report() -> None:
+    if MAIN_REPORT.exists():
         text = MAIN_REPORT.read_text()
-        before = text.split(SECTION_START)[0].rstrip("\n")
-        after = text.split(SECTION_END)[1] if SECTION_END in text else "\n"
-        MAIN_REPORT.write_text(f"{before}\n\n{stream_section()}{after}")
+        MAIN_REPORT.write_text(splice(text, SECTION_START, SECTION_END, stream_section()))
+
+
+def write_flat_section() -> None:
+    """Rewrite only bench.stream_flat's part of bench/STREAM.md (and of REPORT.md), so a
+    flatness run keeps the per-size tables of runs saved elsewhere."""
+    REPORT.write_text(splice(REPORT.read_text(), FLAT_START, FLAT_END, _flat_section()))
+    _splice_main_report()
 
 
 def stream_section() -> str:
@@ -217,6 +246,30 @@ def stream_section() -> str:
         f"From bench/STREAM.md (`python -m bench.stream`, `python -m bench.stream_follow`).\n\n"
         f"{body}\n{SECTION_END}"
     )
+
+
+def _flat_section() -> str:
+    """The same new hours after a growing history (bench.stream_flat), between its
+    markers (nothing between them before it has run)."""
+    return "\n".join([FLAT_START, *_flat_lines(), FLAT_END])
+
+
+def _flat_lines() -> list[str]:
+    runs = sorted((json.loads(p.read_text()) for p in FLAT_DIR.glob("*.json")),
+                  key=lambda r: r["history_rows"])  # fmt: skip
+    if not runs:
+        return []
+    pool = runs[-1]
+    commits = ", ".join(sorted({str(r["commit"]) for r in runs}))
+    return [
+        "## The same hour on a growing history (`python -m bench.stream_flat`)", "",
+        f"One generated log of {pool['pool_events']:,} events ({pool['users']:,} users,"
+        f" {pool['tweets']:,} tweets) as one-hour batches; for each history, the first"
+        " batches up to that many rows land and build from nothing, then the same next"
+        f" hours land one at a time. Commits: {commits}.", "",
+        f"| history | landed rows {RUN_COLUMNS}", RUN_RULE,
+        *(_run_row(run, run["history_rows"]) for run in runs),
+    ]  # fmt: skip
 
 
 def _follow_lines() -> list[str]:
@@ -275,7 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 1
             (OUT_DIR / f"{size.label}.json").write_text(json.dumps(run, indent=1))
             print(f"{size.label}: full {_full_seconds(run):.1f} s, hour"
-                  f" {_median([_hour_seconds(h) for h in run['hours']])} s")  # fmt: skip
+                  f" {_median([hour_seconds(h) for h in run['hours']])} s")  # fmt: skip
     runs = sorted((json.loads(p.read_text()) for p in OUT_DIR.glob("*.json")),
                   key=lambda r: r["events"])  # fmt: skip
     write_report(runs)
