@@ -265,7 +265,7 @@ def _flat_lines() -> list[str]:
         "## The same hour on a growing history (`python -m bench.stream_flat`)", "",
         f"One generated log of {pool['pool_events']:,} events ({pool['users']:,} users,"
         f" {pool['tweets']:,} tweets) as one-hour batches; for each history, the first"
-        " batches up to that many rows land and build from nothing, then the same next"
+        " batches up to that many rows land and build from nothing, then the next"
         f" hours land one at a time. Commits: {commits}.", "",
         f"| history | landed rows {RUN_COLUMNS}", RUN_RULE,
         *(_run_row(run, run["history_rows"]) for run in runs),
