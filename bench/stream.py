@@ -24,7 +24,7 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -90,7 +90,7 @@ def run_size(size: DataSize, hours: int, work_dir: Path) -> dict:
     paths = RunPaths(work_dir / size.label)
     paths.reset()
     env = stage_env(paths, RunSettings(work_dir=work_dir))
-    py, dbt = sys.executable, str(Path(sys.executable).parent / "dbt")
+    py = sys.executable
     record: dict = {"events": size.events, "label": size.label, "users": size.users,
                     "tweets": size.tweets, "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                     "commit": machine_info(PROJECT_ROOT)["commit"]}
@@ -101,22 +101,48 @@ def run_size(size: DataSize, hours: int, work_dir: Path) -> dict:
     held = hold_back(events_dir, paths.root / "held")
     record["landed_batches"] = len(list(events_dir.glob("*.parquet")))
     record["landed_rows"] = sum(pq.read_metadata(p).num_rows for p in events_dir.glob("*.parquet"))
-    record["full"] = {
+    record["full"] = full_refresh(env, paths)
+    record["hours"] = fold_hours(held[:hours], events_dir, os.replace, env, paths)
+    return record
+
+
+def full_refresh(env: dict[str, str], paths: RunPaths) -> dict:
+    """Raw -> recommendations from nothing: build everything, train, score."""
+    py, dbt = sys.executable, str(Path(sys.executable).parent / "dbt")
+    return {
         "dbt_build": stage("full_dbt", [dbt, *BUILD, "--full-refresh"], env, paths),
         "train": stage("full_train", [py, "-m", "ml", "train"], env, paths),
         "score": stage("full_score", [py, "-m", "ml", "score"], env, paths),
     }
-    record["hours"] = []
-    for index, batch in enumerate(held[:hours]):
+
+
+def fold_hours(batches: Sequence[Path], events_dir: Path, land: Callable[[Path, Path], object],
+               env: dict[str, str], paths: RunPaths) -> list[dict]:  # fmt: skip
+    """Land each batch in turn (`land(batch, target)`: a move or a link) and time the
+    stream path after it: `dbt build` (incremental), then `ml score` with the model kept."""
+    py, dbt = sys.executable, str(Path(sys.executable).parent / "dbt")
+    hours = []
+    for index, batch in enumerate(batches):
         rows = pq.read_metadata(batch).num_rows
-        os.replace(batch, events_dir / batch.name)
-        record["hours"].append({
+        land(batch, events_dir / batch.name)
+        hours.append({
             "batch_id": batch.stem,
             "rows": rows,
             "dbt_build": stage(f"hour{index}_dbt", [dbt, *BUILD], env, paths),
             "score": stage(f"hour{index}_score", [py, "-m", "ml", "score"], env, paths),
         })  # fmt: skip
-    return record
+    return hours
+
+
+def parse_sizes(text: str, flag: str, parser: argparse.ArgumentParser) -> list[int]:
+    """Comma-separated positive row counts (underscores allowed), or a one-line error."""
+    try:
+        values = [int(s) for s in text.split(",") if s.strip()]
+    except ValueError:
+        parser.error(f"{flag} takes integers, comma separated, got {text!r}")
+    if not values or min(values) < 1:
+        parser.error(f"{flag} needs at least one positive size, got {text!r}")
+    return values
 
 
 # --- report -------------------------------------------------------------------------
@@ -311,10 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--work", type=Path, default=PROJECT_ROOT / "bench" / "out" / "stream_work")
     p.add_argument("--report-only", action="store_true", help="only rewrite the report")
     args = p.parse_args(argv)
-    try:
-        sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
-    except ValueError:
-        p.error(f"--sizes takes integers, got {args.sizes!r}")
+    sizes = parse_sizes(args.sizes, "--sizes", p)
     if args.hours < 1:
         p.error("--hours must be at least 1")
     OUT_DIR.mkdir(parents=True, exist_ok=True)

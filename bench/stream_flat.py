@@ -33,11 +33,13 @@ from bench.machine import machine_info
 from bench.runner import RunPaths, RunSettings, stage_env
 from bench.settings import PROJECT_ROOT, DataSize
 from bench.stream import (
-    BUILD,
     FLAT_DIR,
     REPORT,
     StageFailed,
+    fold_hours,
+    full_refresh,
     hour_seconds,
+    parse_sizes,
     stage,
     write_flat_section,
 )
@@ -45,19 +47,20 @@ from bench.stream import (
 DEFAULT_HISTORY = (1_000_000, 3_000_000, 10_000_000)
 
 
-def generate_pool(size: DataSize, work_dir: Path, env: dict[str, str]) -> RunPaths:
+def generate_pool(size: DataSize, work_dir: Path) -> RunPaths:
     """The whole log once, as one-hour batches (reused by every history size)."""
     pool = RunPaths(work_dir / "pool")
     pool.reset()
+    env = stage_env(pool, RunSettings(work_dir=work_dir))
     stage("generate", [sys.executable, "-m", "datagen", *size.datagen_args(pool.raw, pool.truth),
                        "--batch-minutes", "60"], env, pool)  # fmt: skip
     return pool
 
 
-def land_from_pool(pool: RunPaths, raw: Path, history_rows: int) -> list[Path]:
+def land_from_pool(pool: RunPaths, raw: Path, history_rows: int) -> tuple[int, list[Path]]:
     """Copy the pool's whole-file tables into `raw` and land its first batches up to
-    `history_rows` rows; return the batches not landed, in landing order (hard links:
-    the pool is read, never moved)."""
+    `history_rows` rows; return the rows landed and the batches not landed, in landing
+    order (hard links: the pool is read, never moved)."""
     shutil.copytree(pool.raw, raw, ignore=shutil.ignore_patterns("*.parquet"),
                     dirs_exist_ok=True)  # fmt: skip
     for path in pool.raw.glob("*.parquet"):  # whole-file tables written as Parquet
@@ -71,7 +74,7 @@ def land_from_pool(pool: RunPaths, raw: Path, history_rows: int) -> list[Path]:
             landed += pq.read_metadata(batch).num_rows
         else:
             rest.append(batch)
-    return rest
+    return landed, rest
 
 
 def run_history(pool: RunPaths, history_rows: int, hours: int, work_dir: Path) -> dict:
@@ -79,48 +82,23 @@ def run_history(pool: RunPaths, history_rows: int, hours: int, work_dir: Path) -
     paths = RunPaths(work_dir / label)
     paths.reset()
     env = stage_env(paths, RunSettings(work_dir=work_dir))
-    py, dbt = sys.executable, str(Path(sys.executable).parent / "dbt")
-    rest = land_from_pool(pool, paths.raw, history_rows)
+    landed, rest = land_from_pool(pool, paths.raw, history_rows)
     if len(rest) < hours:
         raise StageFailed(f"history {label}: only {len(rest)} batches left after it, "
                           f"--hours asks {hours}; generate more --events")  # fmt: skip
-    events_dir = paths.raw / "raw_events"
-    record: dict = {
-        "history_rows": sum(pq.read_metadata(p).num_rows for p in events_dir.glob("*.parquet")),
-        "label": label, "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    return {
+        "history_rows": landed, "label": label,
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "commit": machine_info(PROJECT_ROOT)["commit"],
-        "full": {
-            "dbt_build": stage("full_dbt", [dbt, *BUILD, "--full-refresh"], env, paths),
-            "train": stage("full_train", [py, "-m", "ml", "train"], env, paths),
-            "score": stage("full_score", [py, "-m", "ml", "score"], env, paths),
-        },
-        "hours": [],
+        "full": full_refresh(env, paths),
+        "hours": fold_hours(rest[:hours], paths.raw / "raw_events", os.link, env, paths),
     }  # fmt: skip
-    for index, batch in enumerate(rest[:hours]):
-        os.link(batch, events_dir / batch.name)
-        record["hours"].append({
-            "batch_id": batch.stem,
-            "rows": pq.read_metadata(batch).num_rows,
-            "dbt_build": stage(f"hour{index}_dbt", [dbt, *BUILD], env, paths),
-            "score": stage(f"hour{index}_score", [py, "-m", "ml", "score"], env, paths),
-        })  # fmt: skip
-    return record
-
-
-def _sizes(text: str, flag: str, parser: argparse.ArgumentParser) -> list[int]:
-    try:
-        values = [int(s.replace("_", "")) for s in text.split(",") if s.strip()]
-    except ValueError:
-        parser.error(f"{flag} takes integers, comma separated, got {text!r}")
-    if not values or min(values) < 1:
-        parser.error(f"{flag} needs at least one positive size, got {text!r}")
-    return values
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.stream_flat", description=__doc__,
                                 formatter_class=argparse.RawTextHelpFormatter)  # fmt: skip
-    p.add_argument("--events", default="10500000",
+    p.add_argument("--events", type=int, default=10_500_000,
                    help="events in the generated log (a little above the largest history,"
                    " so batches are left to land after it)")  # fmt: skip
     p.add_argument("--history", default=",".join(str(s) for s in DEFAULT_HISTORY),
@@ -128,16 +106,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--hours", type=int, default=3, help="new hours landed after each history")
     p.add_argument("--work", type=Path, default=PROJECT_ROOT / "bench" / "out" / "stream_flat_work")
     args = p.parse_args(argv)
-    (events,) = _sizes(args.events, "--events", p)[:1]
-    history = sorted(_sizes(args.history, "--history", p))
+    events = args.events
+    history = sorted(parse_sizes(args.history, "--history", p))
     if args.hours < 1:
         p.error("--hours must be at least 1")
     if history[-1] >= events:
         p.error(f"--events ({events:,}) must exceed the largest --history ({history[-1]:,})")
     size = DataSize(events)
-    pool_env = stage_env(RunPaths(args.work / "pool"), RunSettings(work_dir=args.work))
     try:
-        pool = generate_pool(size, args.work, pool_env)
+        pool = generate_pool(size, args.work)
         FLAT_DIR.mkdir(parents=True, exist_ok=True)
         for rows in history:
             run = run_history(pool, rows, args.hours, args.work)

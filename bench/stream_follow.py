@@ -32,7 +32,16 @@ import pyarrow.parquet as pq
 from bench.machine import load_average, machine_info
 from bench.runner import RunPaths, RunSettings, stage_env
 from bench.settings import PROJECT_ROOT, DataSize
-from bench.stream import BUILD, FOLLOW_DIR, OUT_DIR, StageFailed, hold_back, stage, write_report
+from bench.stream import (
+    BUILD,
+    FOLLOW_DIR,
+    OUT_DIR,
+    StageFailed,
+    full_refresh,
+    hold_back,
+    stage,
+    write_report,
+)
 
 
 class Producer(threading.Thread):
@@ -74,11 +83,7 @@ def run_follow(size: DataSize, args: argparse.Namespace) -> dict:
     events_dir = paths.raw / "raw_events"
     held = hold_back(events_dir, paths.root / "held", args.held_hours)
     rows = {p.stem: pq.read_metadata(p).num_rows for p in held}
-    setup = {
-        "dbt_build": stage("setup_dbt", [dbt, *BUILD, "--full-refresh"], env, paths)["seconds"],
-        "train": stage("setup_train", [py, "-m", "ml", "train"], env, paths)["seconds"],
-        "score": stage("setup_score", [py, "-m", "ml", "score"], env, paths)["seconds"],
-    }
+    setup = {step: timed["seconds"] for step, timed in full_refresh(env, paths).items()}
     stop = threading.Event()
     producer = Producer(held, events_dir, args.batch_seconds, stop)
     folded: set[str] = set()
