@@ -8,9 +8,14 @@ At each size: generate the log as a landing zone of one-hour batches (datagen
 day on. Then, each stage a fresh child process (bench.measure):
   - full refresh: `dbt build --full-refresh` over what has landed, `ml train`, `ml score`
     (raw -> recommendations, generation excluded);
-  - for each of --hours new hours: land the next batch, `dbt build` (the incremental
-    models fold it in, every other model rebuilds, data tests included) and `ml score`
-    with the model already trained (landing -> refreshed recommendations).
+  - for each of --hours new hours: land the next batch and take the stream's hot path,
+    `dbt build --selector stream_batch` (the incremental models fold it in, what
+    stands between them and the candidates rebuilds, data tests included) and
+    `ml score --candidates-only` with the model already trained (landing -> refreshed
+    recommendations);
+  - then one monitoring run, as the stream does every 24 batches: `dbt build
+    --selector stream_monitoring` (the training set folds in every hour since, the
+    reports rebuild), `ml score` (the training set's scores), `ml evaluate`.
 Runs are saved as bench/out/stream/<size>.json, and the report (bench/STREAM.md) is
 rewritten from every saved run. The load average is recorded beside every stage.
 """
@@ -44,8 +49,14 @@ FLAT_START, FLAT_END = "<!-- flat:start -->", "<!-- flat:end -->"  # bench.strea
 FOLLOW_DIR = PROJECT_ROOT / "bench" / "out" / "stream_follow"  # bench.stream_follow's runs
 FLAT_DIR = PROJECT_ROOT / "bench" / "out" / "stream_flat"  # bench.stream_flat's runs
 REPORT = PROJECT_ROOT / "bench" / "STREAM.md"
-BUILD = ["build", "--exclude-resource-type", "unit_test",
-         "--log-format-file", "json", "--log-level-file", "debug"]  # fmt: skip
+LOG = ["--log-format-file", "json", "--log-level-file", "debug"]
+BUILD = ["build", "--exclude-resource-type", "unit_test", *LOG]
+# The stream's two paths (selectors.yml, orchestration/stream*.py): each batch, then
+# every MONITOR_EVERY batches (the monitoring sensor's default).
+HOUR_BUILD = ["build", "--selector", "stream_batch", *LOG]
+HOUR_SCORE = ["-m", "ml", "score", "--candidates-only"]
+MONITORING_BUILD = ["build", "--selector", "stream_monitoring", *LOG]
+MONITOR_EVERY = 24
 
 
 class StageFailed(RuntimeError):
@@ -103,6 +114,7 @@ def run_size(size: DataSize, hours: int, work_dir: Path) -> dict:
     record["landed_rows"] = sum(pq.read_metadata(p).num_rows for p in events_dir.glob("*.parquet"))
     record["full"] = full_refresh(env, paths)
     record["hours"] = fold_hours(held[:hours], events_dir, os.replace, env, paths)
+    record["monitoring"] = monitoring(env, paths)
     return record
 
 
@@ -119,7 +131,7 @@ def full_refresh(env: dict[str, str], paths: RunPaths) -> dict:
 def fold_hours(batches: Sequence[Path], events_dir: Path, land: Callable[[Path, Path], object],
                env: dict[str, str], paths: RunPaths) -> list[dict]:  # fmt: skip
     """Land each batch in turn (`land(batch, target)`: a move or a link) and time the
-    stream path after it: `dbt build` (incremental), then `ml score` with the model kept."""
+    stream's hot path after it: its dbt selector, then the candidates' scores."""
     py, dbt = sys.executable, str(Path(sys.executable).parent / "dbt")
     hours = []
     for index, batch in enumerate(batches):
@@ -128,10 +140,27 @@ def fold_hours(batches: Sequence[Path], events_dir: Path, land: Callable[[Path, 
         hours.append({
             "batch_id": batch.stem,
             "rows": rows,
-            "dbt_build": stage(f"hour{index}_dbt", [dbt, *BUILD], env, paths),
-            "score": stage(f"hour{index}_score", [py, "-m", "ml", "score"], env, paths),
+            "dbt_build": stage(f"hour{index}_dbt", [dbt, *HOUR_BUILD], env, paths),
+            "score": stage(f"hour{index}_score", [py, *HOUR_SCORE], env, paths),
         })  # fmt: skip
     return hours
+
+
+def monitoring(env: dict[str, str], paths: RunPaths) -> dict:
+    """The stream's monitoring run after the hours: the training set folded in, its
+    scores, the evaluation and the reports."""
+    py, dbt = sys.executable, str(Path(sys.executable).parent / "dbt")
+    return {
+        "dbt_build": stage("monitoring_dbt", [dbt, *MONITORING_BUILD], env, paths),
+        "score": stage("monitoring_score", [py, "-m", "ml", "score"], env, paths),
+        "evaluate": stage("monitoring_evaluate", [py, "-m", "ml", "evaluate"], env, paths),
+    }
+
+
+def monitoring_seconds(run: dict) -> float | None:
+    """One monitoring run's seconds, or None for a run saved before the stream had one."""
+    stages = run.get("monitoring")
+    return sum(s["seconds"] for s in stages.values()) if stages else None
 
 
 def parse_sizes(text: str, flag: str, parser: argparse.ArgumentParser) -> list[int]:
@@ -169,8 +198,9 @@ def _loads(run: dict) -> str:
 
 RUN_COLUMNS = ("| full refresh: dbt build s | train s | score s | raw -> recs s | hours"
                " | rows per hour | new hour: dbt build s | score s | landing -> recs s"
-               " | hour / full | load avg |")  # fmt: skip
-RUN_RULE = "|---" * 13 + "|"
+               f" | hour / full | monitoring run s (every {MONITOR_EVERY} hours)"
+               " | hour with its share of monitoring s | load avg |")  # fmt: skip
+RUN_RULE = "|---" * 15 + "|"
 
 
 def _run_row(run: dict, rows: int) -> str:
@@ -178,6 +208,9 @@ def _run_row(run: dict, rows: int) -> str:
     full = _full_seconds(run)
     hour_total = [hour_seconds(h) for h in run["hours"]]
     ratio = statistics.median(hour_total) / full if hour_total else float("nan")
+    watch = monitoring_seconds(run)
+    shared = (f"{statistics.median(hour_total) + watch / MONITOR_EVERY:.1f}"
+              if watch is not None and hour_total else "n/a")  # fmt: skip
     return (
         f"| {run['label']} | {rows:,} | {run['full']['dbt_build']['seconds']:.1f}"
         f" | {run['full']['train']['seconds']:.1f} | {run['full']['score']['seconds']:.1f}"
@@ -185,7 +218,8 @@ def _run_row(run: dict, rows: int) -> str:
         f" | {statistics.median([h['rows'] for h in run['hours']]):,.0f}"
         f" | {_median([h['dbt_build']['seconds'] for h in run['hours']])}"
         f" | {_median([h['score']['seconds'] for h in run['hours']])}"
-        f" | {_median(hour_total)} | {ratio:.0%} | {_loads(run)} |"
+        f" | {_median(hour_total)} | {ratio:.0%}"
+        f" | {'n/a' if watch is None else f'{watch:.1f}'} | {shared} | {_loads(run)} |"
     )
 
 
@@ -307,8 +341,10 @@ def _follow_lines() -> list[str]:
     lines = [
         "", "## The loop under a producer at a fixed rate (`python -m bench.stream_follow`)", "",
         "A producer lands one hourly batch every few seconds; the loop takes whatever has"
-        " landed, `dbt build` + `ml score`, and starts again. Lag: from a batch landing to"
-        " the end of the cycle that rescored with it, over events.", "",
+        " landed through the hot path (`dbt build --selector stream_batch` + `ml score"
+        f" --candidates-only`), with the monitoring run in the cycle that passes every"
+        f" {MONITOR_EVERY} batches, and starts again. Lag: from a batch landing to the end"
+        " of the cycle that rescored with it, over events.", "",
         "| size | commit | batch every s | events per batch | offered events/s | loop s"
         " | batches landed / folded | folded events/s | cycles | cycle s (median) | lag p50 s"
         " | lag p99 s | load avg |",

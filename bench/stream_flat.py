@@ -9,7 +9,9 @@ stay flat as history piles up? One log of --events is generated once as a landin
 of one-hour batches (the pool). For each history size, from an empty warehouse:
   - land the pool's first batches up to that many rows, then `dbt build --full-refresh`,
     `ml train`, `ml score` (setup, timed but not the point);
-  - land each of the next --hours batches in turn: `dbt build` + `ml score`, timed.
+  - land each of the next --hours batches in turn: the stream's hot path (`dbt build
+    --selector stream_batch` + `ml score --candidates-only`), timed, then one monitoring
+    run (bench.stream.monitoring).
 Every history size folds in batches of one log (the same users, tweets and rate: the
 hours right after it, so their rows vary with the time of day) after a longer past.
 Runs are saved as bench/out/stream_flat/<history>.json, and their section of
@@ -39,6 +41,7 @@ from bench.stream import (
     fold_hours,
     full_refresh,
     hour_seconds,
+    monitoring,
     parse_sizes,
     stage,
     write_flat_section,
@@ -92,6 +95,7 @@ def run_history(pool: RunPaths, history_rows: int, hours: int, work_dir: Path) -
         "commit": machine_info(PROJECT_ROOT)["commit"],
         "full": full_refresh(env, paths),
         "hours": fold_hours(rest[:hours], paths.raw / "raw_events", os.link, env, paths),
+        "monitoring": monitoring(env, paths),
     }  # fmt: skip
 
 

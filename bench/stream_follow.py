@@ -9,8 +9,10 @@ from --held-hours before the end of its window on, and builds and trains on the 
   - a producer thread lands one held batch every --batch-seconds (an atomic rename, as
     the landing-zone contract asks), a fixed offered rate;
   - the consumer loops as landing_zone_sensor and stream_batch_job do: take every batch
-    landed and not folded yet, `dbt build` (the incremental path), `ml score` with the
-    model already trained, and start again at once.
+    landed and not folded yet, take the hot path (`dbt build --selector stream_batch`,
+    `ml score --candidates-only` with the model already trained), and start again at
+    once; once every 24 batches folded, the monitoring run follows in the same cycle,
+    as stream_monitoring_sensor asks for it.
 Each batch's lag runs from the moment it landed to the end of the cycle whose scoring
 included it (landing -> refreshed recommendations). The run is saved as
 bench/out/stream_follow/<size>.json; bench/STREAM.md is rewritten with it.
@@ -33,12 +35,15 @@ from bench.machine import load_average, machine_info
 from bench.runner import RunPaths, RunSettings, stage_env
 from bench.settings import PROJECT_ROOT, DataSize
 from bench.stream import (
-    BUILD,
     FOLLOW_DIR,
+    HOUR_BUILD,
+    HOUR_SCORE,
+    MONITOR_EVERY,
     OUT_DIR,
     StageFailed,
     full_refresh,
     hold_back,
+    monitoring,
     stage,
     write_report,
 )
@@ -88,6 +93,7 @@ def run_follow(size: DataSize, args: argparse.Namespace) -> dict:
     producer = Producer(held, events_dir, args.batch_seconds, stop)
     folded: set[str] = set()
     cycles, lags = [], []
+    unmonitored = 0  # batches folded since the last monitoring run
     loop_started = time.monotonic()
     deadline = loop_started + args.minutes * 60
     producer.start()
@@ -98,14 +104,20 @@ def run_follow(size: DataSize, args: argparse.Namespace) -> dict:
                 time.sleep(0.2)
                 continue
             started, load = time.monotonic(), load_average()[0]
-            build = stage(f"cycle{len(cycles)}_dbt", [dbt, *BUILD], env, paths)
-            score = stage(f"cycle{len(cycles)}_score", [py, "-m", "ml", "score"], env, paths)
+            build = stage(f"cycle{len(cycles)}_dbt", [dbt, *HOUR_BUILD], env, paths)
+            score = stage(f"cycle{len(cycles)}_score", [py, *HOUR_SCORE], env, paths)
+            unmonitored += len(taken)
+            watched = None
+            if unmonitored >= MONITOR_EVERY:
+                watched = sum(s["seconds"] for s in monitoring(env, paths).values())
+                unmonitored = 0
             ended = time.monotonic()
             folded.update(taken)
             lags += [(ended - producer.landed[b], rows[b]) for b in taken]
             cycles.append({
                 "batches": len(taken), "rows": sum(rows[b] for b in taken),
                 "dbt_build": build["seconds"], "score": score["seconds"],
+                "monitoring": watched,
                 "seconds": round(ended - started, 3), "load_average_start": load,
             })  # fmt: skip
     finally:

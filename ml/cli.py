@@ -3,6 +3,10 @@
     python -m ml init                 create the ml tables (dbt's monitoring models read them)
     python -m ml train                fit, compare with the baseline, register
     python -m ml score --k 10         score candidates with the current model, top-K per user
+    python -m ml score --candidates-only
+                                      the same, leaving the training set's scores (what the
+                                      monitoring reports read) for the next full score:
+                                      the stream's hot path
     python -m ml evaluate --k 10      ranking metrics@k vs popularity on the backtest window
     python -m ml all                  train, score, evaluate
     python -m ml status               current model version and its metrics
@@ -85,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="evaluate: count engagements in the first N hours after the cut-off "
         "(default: all of the held-out window)",
     )
+    common.add_argument(
+        "--candidates-only",
+        action="store_true",
+        help="score: the candidates only, not the training set (the stream's hot path; the "
+        "monitoring reports read the training set's scores)",
+    )
     parser = argparse.ArgumentParser(
         prog="python -m ml", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
@@ -119,7 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command == "train":
                 return 2
     if args.command in ("score", "all"):
-        _print("score", score(db, models_dir, ScoreConfig(k=args.k)))
+        config = ScoreConfig(k=args.k, score_training_set=not args.candidates_only)
+        _print("score", score(db, models_dir, config))
     if args.command in ("evaluate", "all"):
         if args.horizon_hours is not None and args.horizon_hours < 1:
             print("--horizon-hours must be a positive number of hours", file=sys.stderr)

@@ -16,6 +16,7 @@ from orchestration.ml_assets import ml_assets
 from orchestration.project import load_manifest
 from orchestration.resources import build_resources
 from orchestration.stream import landing_zone_sensor, stream_backfill_job, stream_batch_job
+from orchestration.stream_monitoring import stream_monitoring_job, stream_monitoring_sensor
 from orchestration.translator import raw_source_specs
 
 
@@ -32,9 +33,11 @@ def build_definitions() -> Definitions:
             *ml_assets,
             monitoring_dbt_assets,
         ],
-        jobs=[full_refresh_job, retrain_job, stream_batch_job, stream_backfill_job],
+        jobs=[full_refresh_job, retrain_job, stream_batch_job, stream_backfill_job,
+              stream_monitoring_job],
         schedules=[daily_full_refresh],
-        sensors=[retraining_sensor, raw_files_sensor, landing_zone_sensor],
+        sensors=[retraining_sensor, raw_files_sensor, landing_zone_sensor,
+                 stream_monitoring_sensor],
         resources=build_resources(),
         executor=in_process_executor,
     )

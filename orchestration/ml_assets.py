@@ -163,29 +163,30 @@ def _recommendation_preview(db_path: str, model_version: int, rows: int = 15) ->
         ),
     ],
     pool=POOL,
+    # The stream's hot path selects the predictions and recommendations alone: the
+    # training set's scores wait for its monitoring run (orchestration/stream.py).
+    can_subset=True,
 )
-def batch_scores(warehouse: WarehouseResource):
-    result = score(warehouse.db, warehouse.models, ScoreConfig())
-    yield MaterializeResult(
-        asset_key=PREDICTIONS_KEY,
-        metadata={
+def batch_scores(context: AssetExecutionContext, warehouse: WarehouseResource):
+    selected = context.selected_asset_keys
+    result = score(
+        warehouse.db,
+        warehouse.models,
+        ScoreConfig(score_training_set=TRAINING_SCORES_KEY in selected),
+    )
+    metadata = {
+        PREDICTIONS_KEY: {
             "model_version": result.model_version,
             "rows_by_scope": MetadataValue.json(result.prediction_rows),
             # Rows whose inputs changed since this version scored them; the rest kept theirs.
             "rescored_rows": result.rescored_rows.get("candidates", 0),
         },
-    )
-    yield MaterializeResult(
-        asset_key=TRAINING_SCORES_KEY,
-        metadata={
+        TRAINING_SCORES_KEY: {
             "model_version": result.model_version,
             "rows": result.training_set_score_rows,
             "rescored_rows": result.rescored_rows.get("training_set", 0),
         },
-    )
-    yield MaterializeResult(
-        asset_key=RECOMMENDATIONS_KEY,
-        metadata={
+        RECOMMENDATIONS_KEY: {
             "model_version": result.model_version,
             "k": result.k,
             "rows_by_scope": MetadataValue.json(result.recommendation_rows),
@@ -194,7 +195,10 @@ def batch_scores(warehouse: WarehouseResource):
                 _recommendation_preview(warehouse.db_path, result.model_version)
             ),
         },
-    )
+    }
+    for key, values in metadata.items():
+        if key in selected:
+            yield MaterializeResult(asset_key=key, metadata=values)
 
 
 @asset(

@@ -5,10 +5,12 @@ and the freshness figures shown on the staged-events asset.
   batch files in raw_events/; docs/raw_data_contract.md). Batches landed but not staged
   yet are pending; one run per tick folds in all of them (a late, out-of-order batch
   included), and the cursor is the last batch requested.
-- `stream_batch_job` is the whole graph but training: dbt's incremental models stage only
-  the new batches and recompute what they touch, then the current model rescores and
-  recommends. Until a model is registered the sensor asks for `full_refresh_job`, which
-  trains one. The retraining sensor keeps deciding when to retrain.
+- `stream_batch_job` is the hot path, dbt's selector `stream_batch` (selectors.yml) and
+  the scores: dbt's incremental models stage only the new batches and recompute what they
+  touch, then the current model rescores the candidates and recommends. The training set
+  and the reports wait for `stream_monitoring_job` (orchestration/stream_monitoring.py).
+  Until a model is registered the sensor asks for `full_refresh_job`, which trains one.
+  The retraining sensor keeps deciding when to retrain.
 - `stream_backfill_job` is the same graph partitioned by ingestion day (a batch's day is
   that of its earliest ingested_at): backfilling a day from the UI stages that day's
   batches again and folds them in like new ones. The sensor adds a partition for each
@@ -35,20 +37,27 @@ from dagster import (
     define_asset_job,
     sensor,
 )
+from dagster_dbt import build_dbt_asset_selection
 
 from orchestration.automation import DBT_ASSET_OPS, full_refresh_job
-from orchestration.ml_assets import MODEL_KEY
+from orchestration.dbt_assets import warehouse_dbt_assets
+from orchestration.ml_assets import PREDICTIONS_KEY, RECOMMENDATIONS_KEY
 from orchestration.project import raw_data_dir, warehouse_path
 from orchestration.stream_freshness import VALIDATED
 from stream.landing import LandingZone
 
-STREAM_SELECTION = AssetSelection.all() - AssetSelection.assets(MODEL_KEY)
+# The dbt half is the `stream_batch` selector, so `dbt build --selector stream_batch`
+# from a shell does what the job's dbt step does.
+STREAM_SELECTION = build_dbt_asset_selection(
+    [warehouse_dbt_assets], dbt_selector="stream_batch"
+) | AssetSelection.assets(PREDICTIONS_KEY, RECOMMENDATIONS_KEY)
 INGESTION_DAYS = DynamicPartitionsDefinition(name="ingestion_days")
 
 stream_batch_job = define_asset_job(
     "stream_batch_job",
     selection=STREAM_SELECTION,
-    description="Fold the new landing-zone batches in (incremental dbt), rescore, recommend.",
+    description="Fold the new landing-zone batches in (incremental dbt, selector stream_batch),"
+    " rescore the candidates, recommend.",
 )
 
 
@@ -101,17 +110,29 @@ def has_current_model(db_path: Path) -> bool:
     return bool(found and found[0])
 
 
+UNFINISHED = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED,
+              DagsterRunStatus.STARTING, DagsterRunStatus.STARTED]  # fmt: skip
+
+
+def any_run_unfinished(context: SensorEvaluationContext, *filters: RunsFilter) -> bool:
+    """Whether a run matching any of `filters` (their statuses aside) has not finished."""
+    return any(
+        context.instance.get_runs(
+            filters=RunsFilter(job_name=f.job_name, tags=f.tags, statuses=UNFINISHED), limit=1
+        )
+        for f in filters
+    )
+
+
 def _stream_run_in_flight(context: SensorEvaluationContext) -> bool:
     """Whether a run this sensor asked for, or a backfill, has not finished: like one
     consumer of a topic, the loop takes everything landed when it starts, instead of
     queueing a run a batch, and never writes beside another run."""
-    unfinished = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED,
-                  DagsterRunStatus.STARTING, DagsterRunStatus.STARTED]  # fmt: skip
-    filters = [
-        RunsFilter(tags={"stream/sensor": "landing_zone_sensor"}, statuses=unfinished),
-        RunsFilter(job_name=stream_backfill_job.name, statuses=unfinished),
-    ]
-    return any(context.instance.get_runs(filters=f, limit=1) for f in filters)
+    return any_run_unfinished(
+        context,
+        RunsFilter(tags={"stream/sensor": "landing_zone_sensor"}),
+        RunsFilter(job_name=stream_backfill_job.name),
+    )
 
 
 def _new_day_partitions(context: SensorEvaluationContext, staged: dict[str, str | None]) -> list:

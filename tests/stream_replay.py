@@ -196,3 +196,24 @@ def differences(left: dict[str, pa.Table], right: dict[str, pa.Table]) -> dict[s
 def assert_same(replayed: dict[str, pa.Table], full: dict[str, pa.Table]) -> None:
     found = differences(replayed, full)
     assert not found, "tables differ:\n" + "\n".join(f"{k}: {v}" for k, v in found.items())
+
+
+def fake_staged_warehouse(path: Path, staged: list[str], trained: bool) -> None:
+    """A warehouse holding only what the stream's sensors read: the staged batches (their
+    ingestion hour as the batch id) and whether a model is registered."""
+    con = duckdb.connect(str(path))
+    con.execute("create schema staging; create schema ml")
+    con.execute(
+        "create table staging.stg_social__events_validated"
+        " (batch_id varchar, ingested_at timestamp)"
+    )
+    # Batch ids here are their ingestion hour, as split_by_period names them.
+    con.executemany(
+        "insert into staging.stg_social__events_validated"
+        " values (?, strptime(?, '%Y%m%dT%H%MZ'))",
+        [[b, b] for b in staged],
+    )
+    con.execute("create table ml.model_registry (passed_quality_gate boolean)")
+    if trained:
+        con.execute("insert into ml.model_registry values (true)")
+    con.close()

@@ -293,6 +293,18 @@ def test_cli_all_then_status(db: Path, tmp_path: Path, capsys: pytest.CaptureFix
     assert "@5 ndcg_at_k: model" in out
 
 
+def test_cli_candidates_only_leaves_the_training_set_unscored(db: Path) -> None:
+    """The stream's hot path: fresh recommendations; the monitoring cadence scores the
+    training set."""
+    assert main(["score", "--db", str(db), "--candidates-only"]) == 0
+    assert _count(db, "select count(*) from ml.recommendations") > 0
+    assert _count(db, "select count(*) from ml.training_set_scores") == 0
+    assert main(["score", "--db", str(db)]) == 0
+    assert _count(db, "select count(*) from ml.training_set_scores") == _count(
+        db, "select count(*) from marts.feat_training_set"
+    )
+
+
 def test_python_m_ml_help_runs_without_dagster() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "ml", "--help"],

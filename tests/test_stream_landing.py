@@ -9,12 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pytest
 from conftest import PROJECT_ROOT, dbt_env, run_dbt
 from dagster import DagsterInstance, SkipReason, build_sensor_context
-from stream_replay import EVENT_COLUMNS, landing_zone, sample_events
+from stream_replay import EVENT_COLUMNS, fake_staged_warehouse, landing_zone, sample_events
 
 from orchestration.automation import DBT_ASSET_OPS
 from orchestration.definitions import defs
@@ -134,25 +133,6 @@ def test_datagen_writes_a_landing_zone(tmp_path: Path) -> None:
     assert alone.returncode == 2 and "--follow needs --batch-minutes" in alone.stderr
 
 
-def _fake_warehouse(path: Path, staged: list[str], trained: bool) -> None:
-    con = duckdb.connect(str(path))
-    con.execute("create schema staging; create schema ml")
-    con.execute(
-        "create table staging.stg_social__events_validated"
-        " (batch_id varchar, ingested_at timestamp)"
-    )
-    # Batch ids here are their ingestion hour, as split_by_period names them.
-    con.executemany(
-        "insert into staging.stg_social__events_validated"
-        " values (?, strptime(?, '%Y%m%dT%H%MZ'))",
-        [[b, b] for b in staged],
-    )
-    con.execute("create table ml.model_registry (passed_quality_gate boolean)")
-    if trained:
-        con.execute("insert into ml.model_registry values (true)")
-    con.close()
-
-
 def _context(cursor: str | None = None, instance: DagsterInstance | None = None):
     return build_sensor_context(cursor=cursor, instance=instance or DagsterInstance.ephemeral())
 
@@ -177,7 +157,7 @@ def test_sensor_folds_in_pending_batches_once(tmp_path: Path, monkeypatch) -> No
     assert first.cursor == "20261001T0200Z"
 
     # Batch 0200 staged, 0100 landed late (out of order): a stream run covers it.
-    _fake_warehouse(db, ["20261001T0000Z", "20261001T0200Z"], trained=True)
+    fake_staged_warehouse(db, ["20261001T0000Z", "20261001T0200Z"], trained=True)
     late = landing_zone_sensor(_context(cursor="20261001T0200Z"))
     request = late.run_requests[0]
     assert request.job_name == "stream_batch_job" and late.cursor == "20261001T0100Z"
@@ -192,7 +172,7 @@ def test_sensor_folds_in_pending_batches_once(tmp_path: Path, monkeypatch) -> No
     assert _skipped(again) and not again.dynamic_partitions_requests
 
     db.unlink()
-    _fake_warehouse(db, ["20261001T0000Z", "20261001T0100Z", "20261001T0200Z"], trained=True)
+    fake_staged_warehouse(db, ["20261001T0000Z", "20261001T0100Z", "20261001T0200Z"], trained=True)
     assert _skipped(landing_zone_sensor(_context()))
 
 

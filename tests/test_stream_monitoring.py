@@ -1,0 +1,134 @@
+"""The stream's two paths (issue 13): per batch, the hot path to fresh recommendations
+(dbt selector stream_batch, the candidates' scores); on a cadence, the training set and
+the reports (selector stream_monitoring, the training set's scores, the evaluation)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from dagster import (
+    AssetKey,
+    DagsterInstance,
+    SkipReason,
+    build_sensor_context,
+    materialize,
+)
+from stream_replay import fake_staged_warehouse
+
+from ml.db import connect
+from ml.synthetic import build_synthetic_warehouse
+from ml.train import train
+from orchestration.definitions import defs
+from orchestration.ml_assets import (
+    PREDICTIONS_KEY,
+    RECOMMENDATIONS_KEY,
+    TRAINING_SCORES_KEY,
+    batch_scores,
+)
+from orchestration.project import load_manifest
+from orchestration.resources import WarehouseResource
+from orchestration.stream_monitoring import MONITOR_EVERY_ENV, stream_monitoring_sensor
+
+STAGED_EVENTS = "model.social_ml.stg_social__events_validated"
+
+
+def _job_assets(name: str) -> set[str]:
+    graph = defs.resolve_job_def(name).asset_layer.asset_graph
+    return {k.to_user_string() for k in graph.get_all_asset_keys() if graph.get(k).is_executable}
+
+
+def _downstream_models(unique_id: str) -> set[str]:
+    """The models and seeds below `unique_id` in dbt's graph, by name."""
+    children = load_manifest()["child_map"]
+    seen: set[str] = set()
+    todo = [unique_id]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return {c.split(".")[-1] for c in seen if c.split(".")[0] in ("model", "seed")}
+
+
+def test_every_model_a_batch_changes_is_on_exactly_one_path() -> None:
+    hot, cadence = _job_assets("stream_batch_job"), _job_assets("stream_monitoring_job")
+    assert not hot & cadence, hot & cadence
+    changed = _downstream_models(STAGED_EVENTS) | {"stg_social__events_validated"}
+    assert changed <= hot | cadence, changed - hot - cadence
+    # The hot path ends in fresh recommendations and never trains.
+    assert {"raw_events", "feat_scoring_candidates", "ml/predictions", "ml/recommendations"} <= hot
+    assert not {"ml/model_registry", "ml/training_set_scores", "feat_training_set"} & hot
+    # Whole-file tables are not downstream of new events: neither path rebuilds them.
+    assert not {"stg_social__users_validated", "stg_social__follows_validated"} & (hot | cadence)
+    assert {"feat_training_set", "rpt_retraining_signal", "rpt_feature_drift",
+            "ml/training_set_scores", "ml/evaluations"} <= cadence  # fmt: skip
+
+
+def _context(cursor: str | None = None):
+    return build_sensor_context(cursor=cursor, instance=DagsterInstance.ephemeral())
+
+
+def _batches(n: int) -> list[str]:
+    return [f"20261001T{hour:02d}00Z" for hour in range(n)]
+
+
+def test_monitoring_runs_once_every_n_batches(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("SOCIAL_ML_RAW_DIR", raising=False)
+    assert isinstance(stream_monitoring_sensor(_context()), SkipReason)
+    db = tmp_path / "warehouse.duckdb"
+    monkeypatch.setenv("SOCIAL_ML_RAW_DIR", str(tmp_path / "landing"))
+    monkeypatch.setenv("SOCIAL_ML_DB", str(db))
+    monkeypatch.setenv(MONITOR_EVERY_ENV, "3")
+    assert isinstance(stream_monitoring_sensor(_context()), SkipReason)  # nothing staged
+
+    fake_staged_warehouse(db, _batches(5), trained=True)
+    # The first look counts: the full refresh that staged them built the reports.
+    first = stream_monitoring_sensor(_context())
+    assert not first.run_requests and json.loads(first.cursor) == {"staged_batches": 5}
+
+    db.unlink()
+    fake_staged_warehouse(db, _batches(7), trained=True)
+    assert isinstance(stream_monitoring_sensor(_context(first.cursor)), SkipReason)
+
+    db.unlink()
+    fake_staged_warehouse(db, _batches(8), trained=True)
+    due = stream_monitoring_sensor(_context(first.cursor))
+    [request] = due.run_requests
+    assert request.job_name in (None, "stream_monitoring_job")
+    assert json.loads(due.cursor) == {"staged_batches": 8}
+
+
+@pytest.mark.parametrize("setting", ["0", "daily", "-2"])
+def test_a_bad_cadence_says_what_to_set(tmp_path: Path, monkeypatch, setting: str) -> None:
+    monkeypatch.setenv("SOCIAL_ML_RAW_DIR", str(tmp_path))
+    monkeypatch.setenv(MONITOR_EVERY_ENV, setting)
+    result = stream_monitoring_sensor(_context())
+    assert isinstance(result, SkipReason)
+    assert f"{MONITOR_EVERY_ENV}='{setting}'" in result.skip_message
+    assert "whole number of batches >= 1" in result.skip_message
+
+
+def test_the_hot_path_scores_the_candidates_and_leaves_the_training_set(tmp_path: Path) -> None:
+    db = build_synthetic_warehouse(tmp_path / "warehouse.duckdb")
+    train(db, tmp_path / "models")
+    warehouse = WarehouseResource(db_path=str(db), models_dir=str(tmp_path / "models"))
+
+    hot = materialize([batch_scores], selection=[PREDICTIONS_KEY, RECOMMENDATIONS_KEY],
+                      resources={"warehouse": warehouse})  # fmt: skip
+    assert hot.success
+    done = {e.asset_key for e in hot.get_asset_materialization_events()}
+    assert done == {PREDICTIONS_KEY, RECOMMENDATIONS_KEY}
+    with connect(db, read_only=True) as con:
+        assert con.execute("select count(*) from ml.recommendations").fetchone()[0] > 0
+        assert con.execute("select count(*) from ml.training_set_scores").fetchone()[0] == 0
+
+    cadence = materialize([batch_scores], selection=[TRAINING_SCORES_KEY],
+                          resources={"warehouse": warehouse})  # fmt: skip
+    assert {e.asset_key for e in cadence.get_asset_materialization_events()} == {
+        AssetKey(["ml", "training_set_scores"])
+    }
+    with connect(db, read_only=True) as con:
+        training = con.execute("select count(*) from marts.feat_training_set").fetchone()[0]
+        assert con.execute("select count(*) from ml.training_set_scores").fetchone()[0] == training
