@@ -32,6 +32,9 @@ BOOKKEEPING_BY_TABLE = {"int_ml_time_windows": {"recorded_at", "split_settings"}
 # of them (the split and the feature requests the point-in-time chain reads); the parents
 # outside the stream (dimensions, detected formats) were built by the first step.
 STREAM_STEP = ["run", "--select", "tag:stream+,+tag:stream"]
+# The stream's hot path leaves the training set to its monitoring cadence (selectors.yml):
+# a later step that builds it must fold in every batch it missed.
+HOT_PATH_STEP = [*STREAM_STEP, "--exclude", "feat_training_set"]
 # The split columns of int_ml_time_windows a stream records at its first build.
 SPLIT_COLUMNS = (
     "label_horizon_hours", "label_horizon_rule", "validation_start_at", "test_start_at",
@@ -54,12 +57,14 @@ def landing_zone(root: Path) -> LandingZone:
 
 
 def replay(
-    zone: LandingZone, batches: list[Batch], db: Path, target: Path, dbt_vars: dict
+    zone: LandingZone, batches: list[Batch], db: Path, target: Path, dbt_vars: dict,
+    step: list[str] = STREAM_STEP,
 ) -> None:
-    """Land each batch and fold it in with the stream's incremental models."""
-    for index, batch in enumerate(batches):
+    """Land each batch and fold it in with the stream's incremental models (`step`; the
+    first batch of an empty warehouse builds their parents too)."""
+    for batch in batches:
         zone.land(batch)
-        run_dbt(FIRST_STEP if index == 0 else STREAM_STEP, db, target, dbt_vars)
+        run_dbt(step if db.exists() else FIRST_STEP, db, target, dbt_vars)
 
 
 def full_refresh_with_split(

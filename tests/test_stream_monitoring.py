@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from dagster import (
     AssetKey,
@@ -15,12 +16,12 @@ from dagster import (
     build_sensor_context,
     materialize,
 )
-from stream_replay import fake_staged_warehouse
+from stream_replay import fake_staged_warehouse, landing_zone, sample_events
 
 from ml.db import connect
 from ml.synthetic import build_synthetic_warehouse
 from ml.train import train
-from orchestration.definitions import defs
+from orchestration.definitions import build_definitions, defs
 from orchestration.ml_assets import (
     PREDICTIONS_KEY,
     RECOMMENDATIONS_KEY,
@@ -30,6 +31,7 @@ from orchestration.ml_assets import (
 from orchestration.project import load_manifest
 from orchestration.resources import WarehouseResource
 from orchestration.stream_monitoring import MONITOR_EVERY_ENV, stream_monitoring_sensor
+from stream.batching import split_by_period
 
 STAGED_EVENTS = "model.social_ml.stg_social__events_validated"
 
@@ -132,3 +134,61 @@ def test_the_hot_path_scores_the_candidates_and_leaves_the_training_set(tmp_path
     with connect(db, read_only=True) as con:
         training = con.execute("select count(*) from marts.feat_training_set").fetchone()[0]
         assert con.execute("select count(*) from ml.training_set_scores").fetchone()[0] == training
+
+
+def _materialised(result) -> set[str]:
+    return {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+
+
+def test_a_batch_then_a_monitoring_run_through_dagster(tmp_path: Path, monkeypatch) -> None:
+    """The jobs the sensors launch, run for real on a landing zone of the sample: the
+    full refresh on the first weeks, the hot path on the last week and its late arrivals
+    (it touches nothing but its assets: the training set and its scores wait), then the
+    monitoring run."""
+    batches = split_by_period(sample_events(), minutes=7 * 24 * 60)
+    history, tail = batches[:-2], batches[-2:]
+    zone = landing_zone(tmp_path / "landing")
+    for batch in history:
+        zone.land(batch)
+    db = tmp_path / "warehouse.duckdb"
+    monkeypatch.setenv("SOCIAL_ML_RAW_DIR", str(zone.root))
+    monkeypatch.setenv("SOCIAL_ML_DB", str(db))
+    monkeypatch.setenv("SOCIAL_ML_MODELS_DIR", str(tmp_path / "models"))
+    definitions = build_definitions()
+
+    def run(job: str):
+        with DagsterInstance.ephemeral() as instance:
+            result = definitions.resolve_job_def(job).execute_in_process(
+                instance=instance, raise_on_error=False
+            )
+        failed = [e.step_key for e in result.all_events if e.is_step_failure]
+        assert result.success, f"{job}: failed steps {failed}"
+        return result
+
+    def counts() -> tuple[int, int, int]:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            return tuple(con.execute(
+                "select (select count(distinct batch_id)"
+                " from staging.stg_social__events_validated),"
+                " (select count(*) from marts.feat_training_set),"
+                " (select count(*) from ml.training_set_scores)"
+            ).fetchone())
+        finally:
+            con.close()
+
+    run("full_refresh_job")
+    staged, training_rows, scored = counts()
+    assert staged == len(history) and scored == training_rows > 0
+
+    for batch in tail:
+        zone.land(batch)
+    hot = run("stream_batch_job")
+    assert _materialised(hot) == _job_assets("stream_batch_job")
+    assert counts() == (len(batches), training_rows, scored)
+
+    monitoring = run("stream_monitoring_job")
+    assert _materialised(monitoring) == _job_assets("stream_monitoring_job")
+    _, folded, rescored = counts()
+    # The last week's impressions reach the training set (as labelled or test rows).
+    assert folded > training_rows and rescored == folded
