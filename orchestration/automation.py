@@ -19,9 +19,11 @@ from pathlib import Path
 import duckdb
 from dagster import (
     AssetSelection,
+    DagsterRunStatus,
     DefaultScheduleStatus,
     DefaultSensorStatus,
     RunRequest,
+    RunsFilter,
     ScheduleDefinition,
     SensorEvaluationContext,
     SensorResult,
@@ -57,6 +59,24 @@ daily_full_refresh = ScheduleDefinition(
 )
 
 
+UNFINISHED = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED,
+              DagsterRunStatus.STARTING, DagsterRunStatus.STARTED]  # fmt: skip
+
+
+def any_run_unfinished(context: SensorEvaluationContext, *filters: RunsFilter) -> bool:
+    """Whether a run matching any of `filters` (any run, given none) has not finished.
+
+    The sensors that read the warehouse skip a tick while any run is unfinished: even a
+    read-only DuckDB connection locks the file, so a read at the moment a run opens it
+    for writing would fail that run."""
+    return any(
+        context.instance.get_runs(
+            filters=RunsFilter(job_name=f.job_name, tags=f.tags, statuses=UNFINISHED), limit=1
+        )
+        for f in (filters or (RunsFilter(),))
+    )
+
+
 def read_retraining_signal(db_path: Path) -> dict[str, object] | None:
     """The monitoring signal row, or None when the warehouse has none yet.
 
@@ -88,6 +108,8 @@ def signal_fingerprint(signal: dict[str, object]) -> str:
     description="Launches one retrain when rpt_retraining_signal says needs_retraining.",
 )
 def retraining_sensor(context: SensorEvaluationContext) -> SensorResult | SkipReason:
+    if any_run_unfinished(context):
+        return SkipReason("a run is in flight: the signal is read once it has finished")
     try:
         signal = read_retraining_signal(warehouse_path())
     except duckdb.IOException as exc:  # a run holds the writer lock: try next tick

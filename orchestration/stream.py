@@ -25,12 +25,10 @@ from pathlib import Path
 import duckdb
 from dagster import (
     AssetSelection,
-    DagsterRunStatus,
     DefaultSensorStatus,
     DynamicPartitionsDefinition,
     PartitionedConfig,
     RunRequest,
-    RunsFilter,
     SensorEvaluationContext,
     SensorResult,
     SkipReason,
@@ -39,7 +37,7 @@ from dagster import (
 )
 from dagster_dbt import build_dbt_asset_selection
 
-from orchestration.automation import full_refresh_job
+from orchestration.automation import any_run_unfinished, full_refresh_job
 from orchestration.dbt_assets import warehouse_dbt_assets
 from orchestration.ml_assets import PREDICTIONS_KEY, RECOMMENDATIONS_KEY
 from orchestration.project import raw_data_dir, warehouse_path
@@ -111,31 +109,6 @@ def has_current_model(db_path: Path) -> bool:
     return bool(found and found[0])
 
 
-UNFINISHED = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED,
-              DagsterRunStatus.STARTING, DagsterRunStatus.STARTED]  # fmt: skip
-
-
-def any_run_unfinished(context: SensorEvaluationContext, *filters: RunsFilter) -> bool:
-    """Whether a run matching any of `filters` (their statuses aside) has not finished."""
-    return any(
-        context.instance.get_runs(
-            filters=RunsFilter(job_name=f.job_name, tags=f.tags, statuses=UNFINISHED), limit=1
-        )
-        for f in filters
-    )
-
-
-def _stream_run_in_flight(context: SensorEvaluationContext) -> bool:
-    """Whether a run this sensor asked for, or a backfill, has not finished: like one
-    consumer of a topic, the loop takes everything landed when it starts, instead of
-    queueing a run a batch, and never writes beside another run."""
-    return any_run_unfinished(
-        context,
-        RunsFilter(tags={"stream/sensor": "landing_zone_sensor"}),
-        RunsFilter(job_name=stream_backfill_job.name),
-    )
-
-
 def _new_day_partitions(context: SensorEvaluationContext, staged: dict[str, str | None]) -> list:
     """A request adding the ingestion days staged but not yet partitions of the backfill job."""
     known = set(context.instance.get_dynamic_partitions(INGESTION_DAYS.name))
@@ -158,8 +131,10 @@ def landing_zone_sensor(context: SensorEvaluationContext) -> SensorResult | Skip
     landed = LandingZone(directory).batch_ids()
     if not landed:
         return SkipReason(f"no event batches in {directory / 'raw_events'} yet")
-    if _stream_run_in_flight(context):
-        return SkipReason("a stream run is in flight: it folds in what has landed by its start")
+    # Like one consumer of a topic, a run takes everything landed when it starts, instead
+    # of queueing a run a batch; and the warehouse is not read while a run may write it.
+    if any_run_unfinished(context):
+        return SkipReason("a run is in flight: the next one folds in what has landed by then")
     db_path = warehouse_path()
     try:
         staged = staged_batches(db_path)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dagster import RunRequest, SkipReason, build_sensor_context
+from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context
 
 from orchestration.automation import raw_files_sensor, retraining_sensor
 
@@ -26,7 +26,9 @@ def _write_signal(db: Path, needs_retraining: bool | None, reasons: str = "") ->
 
 
 def _evaluate(cursor: str | None = None):
-    return retraining_sensor(build_sensor_context(cursor=cursor))
+    return retraining_sensor(
+        build_sensor_context(cursor=cursor, instance=DagsterInstance.ephemeral())
+    )
 
 
 @pytest.fixture

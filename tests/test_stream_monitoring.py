@@ -5,9 +5,12 @@ the reports (selector stream_monitoring, the training set's scores, the evaluati
 from __future__ import annotations
 
 import json
+import time
+import uuid
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 from dagster import (
     AssetKey,
@@ -16,11 +19,13 @@ from dagster import (
     build_sensor_context,
     materialize,
 )
+from dagster._core.storage.dagster_run import DagsterRun, DagsterRunStatus
 from stream_replay import fake_staged_warehouse, landing_zone, sample_events
 
 from ml.db import connect
 from ml.synthetic import build_synthetic_warehouse
 from ml.train import train
+from orchestration.automation import retraining_sensor
 from orchestration.definitions import build_definitions, defs
 from orchestration.ml_assets import (
     PREDICTIONS_KEY,
@@ -30,8 +35,10 @@ from orchestration.ml_assets import (
 )
 from orchestration.project import load_manifest
 from orchestration.resources import WarehouseResource
+from orchestration.stream import landing_zone_sensor
 from orchestration.stream_monitoring import MONITOR_EVERY_ENV, stream_monitoring_sensor
-from stream.batching import split_by_period
+from stream.batching import Batch, split_by_period
+from stream.landing import LandingZone
 
 STAGED_EVENTS = "model.social_ml.stg_social__events_validated"
 
@@ -72,34 +79,63 @@ def _context(cursor: str | None = None):
     return build_sensor_context(cursor=cursor, instance=DagsterInstance.ephemeral())
 
 
-def _batches(n: int) -> list[str]:
-    return [f"20261001T{hour:02d}00Z" for hour in range(n)]
+def _folded(instance: DagsterInstance, batches: int, status=DagsterRunStatus.SUCCESS) -> None:
+    """A stream_batch_job run, as the landing-zone sensor tags it."""
+    instance.add_run(DagsterRun(job_name="stream_batch_job", run_id=f"run-{uuid.uuid4()}",
+                                status=status, tags={"stream/batches": str(batches)}))  # fmt: skip
 
 
-def test_monitoring_runs_once_every_n_batches(tmp_path: Path, monkeypatch) -> None:
+def test_monitoring_runs_once_every_n_batches_folded(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("SOCIAL_ML_RAW_DIR", raising=False)
     assert isinstance(stream_monitoring_sensor(_context()), SkipReason)
-    db = tmp_path / "warehouse.duckdb"
     monkeypatch.setenv("SOCIAL_ML_RAW_DIR", str(tmp_path / "landing"))
-    monkeypatch.setenv("SOCIAL_ML_DB", str(db))
     monkeypatch.setenv(MONITOR_EVERY_ENV, "3")
-    assert isinstance(stream_monitoring_sensor(_context()), SkipReason)  # nothing staged
+    instance = DagsterInstance.ephemeral()
 
-    fake_staged_warehouse(db, _batches(5), trained=True)
-    # The first look counts: the full refresh that staged them built the reports.
-    first = stream_monitoring_sensor(_context())
-    assert not first.run_requests and json.loads(first.cursor) == {"staged_batches": 5}
+    def tick(cursor: str | None):
+        return stream_monitoring_sensor(build_sensor_context(cursor=cursor, instance=instance))
 
-    db.unlink()
-    fake_staged_warehouse(db, _batches(7), trained=True)
-    assert isinstance(stream_monitoring_sensor(_context(first.cursor)), SkipReason)
-
-    db.unlink()
-    fake_staged_warehouse(db, _batches(8), trained=True)
-    due = stream_monitoring_sensor(_context(first.cursor))
+    _folded(instance, 5)  # before the stream started: the full refresh covered it
+    # The first look counts from now: the full refresh that starts a stream built the reports.
+    first = tick(None)
+    assert not first.run_requests and json.loads(first.cursor)["batches"] == 0
+    # So does a cursor it cannot read (an older version's, kept in DAGSTER_HOME).
+    assert json.loads(tick('{"staged_batches": 519}').cursor)["batches"] == 0
+    time.sleep(0.01)
+    _folded(instance, 1)
+    _folded(instance, 1)
+    _folded(instance, 7, status=DagsterRunStatus.FAILURE)  # folded nothing
+    # A batch run in flight does not hold the count back (the stream nearly always has one).
+    _folded(instance, 4, status=DagsterRunStatus.STARTED)
+    second = tick(first.cursor)
+    assert not second.run_requests and json.loads(second.cursor)["batches"] == 2
+    assert tick(second.cursor).run_requests == []  # nothing new: counted once
+    time.sleep(0.01)
+    _folded(instance, 1)
+    due = tick(second.cursor)
     [request] = due.run_requests
-    assert request.job_name in (None, "stream_monitoring_job")
-    assert json.loads(due.cursor) == {"staged_batches": 8}
+    assert request.tags == {"stream/sensor": "stream_monitoring_sensor"}
+    assert json.loads(due.cursor)["batches"] == 0
+
+
+@pytest.mark.parametrize("sensor", [landing_zone_sensor, retraining_sensor])
+def test_no_sensor_reads_the_warehouse_while_a_run_is_unfinished(
+    tmp_path: Path, monkeypatch, sensor
+) -> None:
+    """Found by `make stream`: a sensor's read-only connection locks the DuckDB file too,
+    and a run opening it for writing at that moment failed. (The monitoring sensor reads
+    run records, not the warehouse.)"""
+    zone = LandingZone(tmp_path / "landing")
+    zone.land(Batch("20261001T0000Z", pa.table({"event_id": ["e1"]})))
+    db = tmp_path / "warehouse.duckdb"
+    fake_staged_warehouse(db, ["20261001T0000Z"], trained=True)
+    monkeypatch.setenv("SOCIAL_ML_RAW_DIR", str(zone.root))
+    monkeypatch.setenv("SOCIAL_ML_DB", str(db))
+    instance = DagsterInstance.ephemeral()
+    instance.add_run(DagsterRun(job_name="stream_batch_job", run_id="in-flight",
+                                status=DagsterRunStatus.STARTED))  # fmt: skip
+    result = sensor(build_sensor_context(instance=instance))
+    assert isinstance(result, SkipReason) and "a run is in flight" in result.skip_message
 
 
 @pytest.mark.parametrize("setting", ["0", "daily", "-2"])
