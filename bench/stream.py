@@ -48,6 +48,7 @@ SECTION_START, SECTION_END = "<!-- stream:start -->", "<!-- stream:end -->"
 FLAT_START, FLAT_END = "<!-- flat:start -->", "<!-- flat:end -->"  # bench.stream_flat's part
 FOLLOW_DIR = PROJECT_ROOT / "bench" / "out" / "stream_follow"  # bench.stream_follow's runs
 FLAT_DIR = PROJECT_ROOT / "bench" / "out" / "stream_flat"  # bench.stream_flat's runs
+AB_DIR = PROJECT_ROOT / "bench" / "out" / "stream_ab"  # bench.stream_ab's runs
 REPORT = PROJECT_ROOT / "bench" / "STREAM.md"
 LOG = ["--log-format-file", "json", "--log-level-file", "debug"]
 BUILD = ["build", "--exclude-resource-type", "unit_test", *LOG]
@@ -267,6 +268,7 @@ def write_report(runs: list[dict], path: Path = REPORT) -> None:
             )
             lines += ["", f"Node time summed over the hour's build (two run at once): models"
                       f" {models:.1f} s, data tests {tests:.1f} s."]  # fmt: skip
+    lines += _ab_lines()
     lines += ["", _flat_section()]
     lines += _follow_lines()
     path.write_text("\n".join(lines) + "\n")
@@ -330,6 +332,28 @@ def _flat_lines() -> list[str]:
         f"| history | landed rows {RUN_COLUMNS}", RUN_RULE,
         *(_run_row(run, run["history_rows"]) for run in runs),
     ]  # fmt: skip
+
+
+def _ab_lines() -> list[str]:
+    """The hot path against the old per-batch path, turn about (bench.stream_ab)."""
+    lines = []
+    for path in sorted(AB_DIR.glob("*.json")):
+        hours = json.loads(path.read_text())
+        lines += [
+            "", f"## {path.stem}: the hot path against the old path, turn about"
+            " (`python -m bench.stream_ab`)", "",
+            "The next held batches of the run above, folded in one at a time on its"
+            " warehouse, alternately the old way (`dbt build` of the whole graph, `ml score`"
+            " with the training set) and on the hot path. The first old hour also catches up"
+            " what the hot path had left to the monitoring run.", "",
+            "| batch | rows | path | dbt build s | score s | total s | model node s"
+            " | test node s | load avg |",
+            "|---|---|---|---|---|---|---|---|---|",
+            *(f"| {h['batch']} | {h['rows']:,} | {h['kind']} | {h['dbt']} | {h['score']}"
+              f" | {h['total']} | {h['models']} | {h['tests']} | {h['load']:.2f} |"
+              for h in hours),
+        ]  # fmt: skip
+    return lines
 
 
 def _follow_lines() -> list[str]:
