@@ -58,6 +58,8 @@ HOUR_BUILD = ["build", "--selector", "stream_batch", *LOG]
 HOUR_SCORE = ["-m", "ml", "score", "--candidates-only"]
 MONITORING_BUILD = ["build", "--selector", "stream_monitoring", *LOG]
 MONITOR_EVERY = 24
+PY, DBT = sys.executable, str(Path(sys.executable).parent / "dbt")
+SCORE = ["-m", "ml", "score"]  # candidates and the training set
 
 
 class StageFailed(RuntimeError):
@@ -102,12 +104,11 @@ def run_size(size: DataSize, hours: int, work_dir: Path) -> dict:
     paths = RunPaths(work_dir / size.label)
     paths.reset()
     env = stage_env(paths, RunSettings(work_dir=work_dir))
-    py = sys.executable
     record: dict = {"events": size.events, "label": size.label, "users": size.users,
                     "tweets": size.tweets, "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                     "commit": machine_info(PROJECT_ROOT)["commit"]}
     record["generate"] = stage(
-        "generate", [py, "-m", "datagen", *size.datagen_args(paths.raw, paths.truth),
+        "generate", [PY, "-m", "datagen", *size.datagen_args(paths.raw, paths.truth),
                      "--batch-minutes", "60"], env, paths)  # fmt: skip
     events_dir = paths.raw / "raw_events"
     held = hold_back(events_dir, paths.root / "held")
@@ -121,11 +122,10 @@ def run_size(size: DataSize, hours: int, work_dir: Path) -> dict:
 
 def full_refresh(env: dict[str, str], paths: RunPaths) -> dict:
     """Raw -> recommendations from nothing: build everything, train, score."""
-    py, dbt = sys.executable, str(Path(sys.executable).parent / "dbt")
     return {
-        "dbt_build": stage("full_dbt", [dbt, *BUILD, "--full-refresh"], env, paths),
-        "train": stage("full_train", [py, "-m", "ml", "train"], env, paths),
-        "score": stage("full_score", [py, "-m", "ml", "score"], env, paths),
+        "dbt_build": stage("full_dbt", [DBT, *BUILD, "--full-refresh"], env, paths),
+        "train": stage("full_train", [PY, "-m", "ml", "train"], env, paths),
+        "score": stage("full_score", [PY, *SCORE], env, paths),
     }
 
 
@@ -133,7 +133,6 @@ def fold_hours(batches: Sequence[Path], events_dir: Path, land: Callable[[Path, 
                env: dict[str, str], paths: RunPaths) -> list[dict]:  # fmt: skip
     """Land each batch in turn (`land(batch, target)`: a move or a link) and time the
     stream's hot path after it: its dbt selector, then the candidates' scores."""
-    py, dbt = sys.executable, str(Path(sys.executable).parent / "dbt")
     hours = []
     for index, batch in enumerate(batches):
         rows = pq.read_metadata(batch).num_rows
@@ -141,8 +140,8 @@ def fold_hours(batches: Sequence[Path], events_dir: Path, land: Callable[[Path, 
         hours.append({
             "batch_id": batch.stem,
             "rows": rows,
-            "dbt_build": stage(f"hour{index}_dbt", [dbt, *HOUR_BUILD], env, paths),
-            "score": stage(f"hour{index}_score", [py, *HOUR_SCORE], env, paths),
+            "dbt_build": stage(f"hour{index}_dbt", [DBT, *HOUR_BUILD], env, paths),
+            "score": stage(f"hour{index}_score", [PY, *HOUR_SCORE], env, paths),
         })  # fmt: skip
     return hours
 
@@ -150,17 +149,16 @@ def fold_hours(batches: Sequence[Path], events_dir: Path, land: Callable[[Path, 
 def monitoring(env: dict[str, str], paths: RunPaths) -> dict:
     """The stream's monitoring run after the hours: the training set folded in, its
     scores, the evaluation and the reports."""
-    py, dbt = sys.executable, str(Path(sys.executable).parent / "dbt")
     return {
-        "dbt_build": stage("monitoring_dbt", [dbt, *MONITORING_BUILD], env, paths),
-        "score": stage("monitoring_score", [py, "-m", "ml", "score"], env, paths),
-        "evaluate": stage("monitoring_evaluate", [py, "-m", "ml", "evaluate"], env, paths),
+        "dbt_build": stage("monitoring_dbt", [DBT, *MONITORING_BUILD], env, paths),
+        "score": stage("monitoring_score", [PY, *SCORE], env, paths),
+        "evaluate": stage("monitoring_evaluate", [PY, "-m", "ml", "evaluate"], env, paths),
     }
 
 
-def monitoring_seconds(run: dict) -> float | None:
-    """One monitoring run's seconds, or None for a run saved before the stream had one."""
-    stages = run.get("monitoring")
+def monitoring_seconds(stages: dict | None) -> float | None:
+    """One monitoring run's seconds (the stages `monitoring` timed), or None for a run
+    saved before the stream had one."""
     return sum(s["seconds"] for s in stages.values()) if stages else None
 
 
@@ -209,7 +207,7 @@ def _run_row(run: dict, rows: int) -> str:
     full = _full_seconds(run)
     hour_total = [hour_seconds(h) for h in run["hours"]]
     ratio = statistics.median(hour_total) / full if hour_total else float("nan")
-    watch = monitoring_seconds(run)
+    watch = monitoring_seconds(run.get("monitoring"))
     shared = (f"{statistics.median(hour_total) + watch / MONITOR_EVERY:.1f}"
               if watch is not None and hour_total else "n/a")  # fmt: skip
     return (

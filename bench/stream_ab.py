@@ -28,21 +28,23 @@ from bench.settings import PROJECT_ROOT
 from bench.stream import (
     AB_DIR,
     BUILD,
+    DBT,
     HOUR_BUILD,
     HOUR_SCORE,
     OUT_DIR,
+    PY,
+    SCORE,
     stage,
     write_report,
 )
 
 PATHS = {
-    "old": (BUILD, ["-m", "ml", "score"]),
+    "old": (BUILD, SCORE),
     "hot": (HOUR_BUILD, HOUR_SCORE),
 }
 
 
 def fold_turn_about(paths: RunPaths, env: dict[str, str], hours: int) -> list[dict]:
-    py, dbt = sys.executable, str(Path(sys.executable).parent / "dbt")
     held = sorted((paths.root / "held").glob("*.parquet"))[:hours]
     results = []
     for index, batch in enumerate(held):
@@ -50,8 +52,8 @@ def fold_turn_about(paths: RunPaths, env: dict[str, str], hours: int) -> list[di
         build_args, score_args = PATHS[kind]
         rows = pq.read_metadata(batch).num_rows
         os.replace(batch, paths.raw / "raw_events" / batch.name)
-        build = stage(f"ab{index}_dbt", [dbt, *build_args], env, paths)
-        score = stage(f"ab{index}_score", [py, *score_args], env, paths)
+        build = stage(f"ab{index}_dbt", [DBT, *build_args], env, paths)
+        score = stage(f"ab{index}_score", [PY, *score_args], env, paths)
         kinds = build["dbt"]["by_kind"]
         result = {
             "kind": kind, "batch": batch.stem, "rows": rows,

@@ -35,15 +35,18 @@ from bench.machine import load_average, machine_info
 from bench.runner import RunPaths, RunSettings, stage_env
 from bench.settings import PROJECT_ROOT, DataSize
 from bench.stream import (
+    DBT,
     FOLLOW_DIR,
     HOUR_BUILD,
     HOUR_SCORE,
     MONITOR_EVERY,
     OUT_DIR,
+    PY,
     StageFailed,
     full_refresh,
     hold_back,
     monitoring,
+    monitoring_seconds,
     stage,
     write_report,
 )
@@ -81,8 +84,7 @@ def run_follow(size: DataSize, args: argparse.Namespace) -> dict:
     paths = RunPaths(args.work / size.label)
     paths.reset()
     env = stage_env(paths, RunSettings(work_dir=args.work))
-    py, dbt = sys.executable, str(Path(sys.executable).parent / "dbt")
-    generate = [py, "-m", "datagen", *size.datagen_args(paths.raw, paths.truth),
+    generate = [PY, "-m", "datagen", *size.datagen_args(paths.raw, paths.truth),
                 "--batch-minutes", "60"]  # fmt: skip
     stage("generate", generate, env, paths)
     events_dir = paths.raw / "raw_events"
@@ -104,12 +106,12 @@ def run_follow(size: DataSize, args: argparse.Namespace) -> dict:
                 time.sleep(0.2)
                 continue
             started, load = time.monotonic(), load_average()[0]
-            build = stage(f"cycle{len(cycles)}_dbt", [dbt, *HOUR_BUILD], env, paths)
-            score = stage(f"cycle{len(cycles)}_score", [py, *HOUR_SCORE], env, paths)
+            build = stage(f"cycle{len(cycles)}_dbt", [DBT, *HOUR_BUILD], env, paths)
+            score = stage(f"cycle{len(cycles)}_score", [PY, *HOUR_SCORE], env, paths)
             unmonitored += len(taken)
             watched = None
             if unmonitored >= MONITOR_EVERY:
-                watched = sum(s["seconds"] for s in monitoring(env, paths).values())
+                watched = monitoring_seconds(monitoring(env, paths))
                 unmonitored = 0
             ended = time.monotonic()
             folded.update(taken)

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute
 import pyarrow.csv
 from conftest import PROJECT_ROOT, run_dbt
+from dagster import DagsterInstance, build_sensor_context
 
 from stream.batching import Batch
 from stream.landing import LandingZone
@@ -201,6 +202,11 @@ def differences(left: dict[str, pa.Table], right: dict[str, pa.Table]) -> dict[s
 def assert_same(replayed: dict[str, pa.Table], full: dict[str, pa.Table]) -> None:
     found = differences(replayed, full)
     assert not found, "tables differ:\n" + "\n".join(f"{k}: {v}" for k, v in found.items())
+
+
+def sensor_context(cursor: str | None = None, instance: DagsterInstance | None = None):
+    """A sensor's evaluation context over its own ephemeral instance, unless given one."""
+    return build_sensor_context(cursor=cursor, instance=instance or DagsterInstance.ephemeral())
 
 
 def fake_staged_warehouse(path: Path, staged: list[str], trained: bool) -> None:

@@ -12,8 +12,14 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 from conftest import PROJECT_ROOT, dbt_env, run_dbt
-from dagster import DagsterInstance, SkipReason, build_sensor_context, validate_run_config
-from stream_replay import EVENT_COLUMNS, fake_staged_warehouse, landing_zone, sample_events
+from dagster import DagsterInstance, SkipReason, validate_run_config
+from stream_replay import (
+    EVENT_COLUMNS,
+    fake_staged_warehouse,
+    landing_zone,
+    sample_events,
+    sensor_context,
+)
 
 from orchestration.definitions import defs
 from orchestration.stream import landing_zone_sensor, stream_backfill_job
@@ -132,17 +138,13 @@ def test_datagen_writes_a_landing_zone(tmp_path: Path) -> None:
     assert alone.returncode == 2 and "--follow needs --batch-minutes" in alone.stderr
 
 
-def _context(cursor: str | None = None, instance: DagsterInstance | None = None):
-    return build_sensor_context(cursor=cursor, instance=instance or DagsterInstance.ephemeral())
-
-
 def _skipped(result) -> bool:
     return isinstance(result, SkipReason) or (not result.run_requests and result.skip_reason)
 
 
 def test_sensor_folds_in_pending_batches_once(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("SOCIAL_ML_RAW_DIR", raising=False)
-    assert isinstance(landing_zone_sensor(_context()), SkipReason)
+    assert isinstance(landing_zone_sensor(sensor_context()), SkipReason)
     zone = LandingZone(tmp_path / "landing")
     for batch_id in ("20261001T0000Z", "20261001T0100Z", "20261001T0200Z"):
         zone.land(Batch(batch_id, _events("2026-10-01 00:10:00.000")))
@@ -151,13 +153,13 @@ def test_sensor_folds_in_pending_batches_once(tmp_path: Path, monkeypatch) -> No
     monkeypatch.setenv("SOCIAL_ML_DB", str(db))
 
     # No warehouse yet: the first run builds everything and trains.
-    first = landing_zone_sensor(_context())
+    first = landing_zone_sensor(sensor_context())
     assert [r.job_name for r in first.run_requests] == ["full_refresh_job"]
     assert first.cursor == "20261001T0200Z"
 
     # Batch 0200 staged, 0100 landed late (out of order): a stream run covers it.
     fake_staged_warehouse(db, ["20261001T0000Z", "20261001T0200Z"], trained=True)
-    late = landing_zone_sensor(_context(cursor="20261001T0200Z"))
+    late = landing_zone_sensor(sensor_context(cursor="20261001T0200Z"))
     request = late.run_requests[0]
     assert request.job_name == "stream_batch_job" and late.cursor == "20261001T0100Z"
     assert request.tags["stream/batches"] == "1"
@@ -167,12 +169,12 @@ def test_sensor_folds_in_pending_batches_once(tmp_path: Path, monkeypatch) -> No
     assert list(days.partition_keys) == ["2026-10-01"]
     instance = DagsterInstance.ephemeral()
     instance.add_dynamic_partitions("ingestion_days", ["2026-10-01"])
-    again = landing_zone_sensor(_context(cursor=late.cursor, instance=instance))
+    again = landing_zone_sensor(sensor_context(cursor=late.cursor, instance=instance))
     assert _skipped(again) and not again.dynamic_partitions_requests
 
     db.unlink()
     fake_staged_warehouse(db, ["20261001T0000Z", "20261001T0100Z", "20261001T0200Z"], trained=True)
-    assert _skipped(landing_zone_sensor(_context()))
+    assert _skipped(landing_zone_sensor(sensor_context()))
 
 
 def test_backfill_job_restages_its_day() -> None:

@@ -16,11 +16,10 @@ from dagster import (
     AssetKey,
     DagsterInstance,
     SkipReason,
-    build_sensor_context,
     materialize,
 )
 from dagster._core.storage.dagster_run import DagsterRun, DagsterRunStatus
-from stream_replay import fake_staged_warehouse, landing_zone, sample_events
+from stream_replay import fake_staged_warehouse, landing_zone, sample_events, sensor_context
 
 from ml.db import connect
 from ml.synthetic import build_synthetic_warehouse
@@ -75,10 +74,6 @@ def test_every_model_a_batch_changes_is_on_exactly_one_path() -> None:
             "ml/training_set_scores", "ml/evaluations"} <= cadence  # fmt: skip
 
 
-def _context(cursor: str | None = None):
-    return build_sensor_context(cursor=cursor, instance=DagsterInstance.ephemeral())
-
-
 def _folded(instance: DagsterInstance, batches: int, status=DagsterRunStatus.SUCCESS) -> None:
     """A stream_batch_job run, as the landing-zone sensor tags it."""
     instance.add_run(DagsterRun(job_name="stream_batch_job", run_id=f"run-{uuid.uuid4()}",
@@ -87,13 +82,13 @@ def _folded(instance: DagsterInstance, batches: int, status=DagsterRunStatus.SUC
 
 def test_monitoring_runs_once_every_n_batches_folded(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("SOCIAL_ML_RAW_DIR", raising=False)
-    assert isinstance(stream_monitoring_sensor(_context()), SkipReason)
+    assert isinstance(stream_monitoring_sensor(sensor_context()), SkipReason)
     monkeypatch.setenv("SOCIAL_ML_RAW_DIR", str(tmp_path / "landing"))
     monkeypatch.setenv(MONITOR_EVERY_ENV, "3")
     instance = DagsterInstance.ephemeral()
 
     def tick(cursor: str | None):
-        return stream_monitoring_sensor(build_sensor_context(cursor=cursor, instance=instance))
+        return stream_monitoring_sensor(sensor_context(cursor=cursor, instance=instance))
 
     _folded(instance, 5)  # before the stream started: the full refresh covered it
     # The first look counts from now: the full refresh that starts a stream built the reports.
@@ -134,7 +129,7 @@ def test_no_sensor_reads_the_warehouse_while_a_run_is_unfinished(
     instance = DagsterInstance.ephemeral()
     instance.add_run(DagsterRun(job_name="stream_batch_job", run_id="in-flight",
                                 status=DagsterRunStatus.STARTED))  # fmt: skip
-    result = sensor(build_sensor_context(instance=instance))
+    result = sensor(sensor_context(instance=instance))
     assert isinstance(result, SkipReason) and "a run is in flight" in result.skip_message
 
 
@@ -142,7 +137,7 @@ def test_no_sensor_reads_the_warehouse_while_a_run_is_unfinished(
 def test_a_bad_cadence_says_what_to_set(tmp_path: Path, monkeypatch, setting: str) -> None:
     monkeypatch.setenv("SOCIAL_ML_RAW_DIR", str(tmp_path))
     monkeypatch.setenv(MONITOR_EVERY_ENV, setting)
-    result = stream_monitoring_sensor(_context())
+    result = stream_monitoring_sensor(sensor_context())
     assert isinstance(result, SkipReason)
     assert f"{MONITOR_EVERY_ENV}='{setting}'" in result.skip_message
     assert "whole number of batches >= 1" in result.skip_message
