@@ -148,3 +148,15 @@ class EvaluateConfig:
     metrics: tuple[str, ...] = field(
         default=("precision_at_k", "recall_at_k", "ndcg_at_k", "map_at_k")
     )
+    # Candidate recall is reported at these list lengths, per source and combined.
+    candidate_recall_at: tuple[int, ...] = (50, 100, 200)
+    # The recent-popularity ranker halves an engagement's weight every this many hours.
+    recent_half_life_hours: float = 24.0
+    # 95% percentile intervals from this many bootstrap resamples of the users.
+    bootstrap_resamples: int = 1000
+    confidence_level: float = 0.95
+    # Seeds the bootstrap and the random ranker: the same seed, the same figures.
+    seed: int = 0
+    # Generated data only: datagen's ground-truth directory (user_preferences.csv,
+    # tweet_topics.csv) for the ground-truth ranker; None skips it, saying why.
+    truth_dir: str | None = None

@@ -88,6 +88,18 @@ ML_TABLES_DDL: dict[str, str] = {
             model_value double,
             baseline_value double
         )""",
+    "ranking_evaluations": """
+        create table if not exists ml.ranking_evaluations (
+            model_version integer not null,
+            evaluated_at timestamp not null,
+            k integer not null,
+            ranker varchar not null,
+            metric varchar not null,
+            value double,
+            ci_low double,
+            ci_high double,
+            users_evaluated bigint not null
+        )""",
 }
 
 

@@ -5,9 +5,10 @@ candidates as (
         scope,
         user_id,
         tweet_id,
-        candidate_score,
-        candidate_rank
-    from {{ ref('sim_user_tweet_candidates') }}
+        retrieval_score,
+        retrieval_rank,
+        sources
+    from {{ ref('fct_candidates') }}
 ),
 
 requests as (
@@ -33,8 +34,9 @@ final as (
         cast(candidates.tweet_id as bigint) as tweet_id,
         cast(requests.author_id as bigint) as author_id,
         cast(requests.request_at as timestamp) as as_of_at,
-        cast(candidates.candidate_score as double) as candidate_score,
-        cast(candidates.candidate_rank as bigint) as candidate_rank,
+        cast(candidates.retrieval_score as double) as candidate_score,
+        cast(candidates.retrieval_rank as bigint) as candidate_rank,
+        cast(candidates.sources as varchar) as candidate_sources,
         {{ ml_feature_select_list('features') }}
     from candidates
     inner join requests

@@ -76,7 +76,7 @@ candidates as (
         scope,
         user_id,
         tweet_id
-    from {{ ref('sim_user_tweet_candidates') }}
+    from {{ ref('fct_candidates') }}
 ),
 
 scopes as (

@@ -1,0 +1,66 @@
+{#- One row per scope, user and candidate tweet: the sources' lists merged
+    by reciprocal rank fusion (Cormack et al., 2009): a tweet's retrieval
+    score is the sum over the sources that offered it of
+    1 / (candidate_rrf_k + source rank), so a tweet near the top of any list,
+    or on several lists, comes first, and no source's raw score scale has to
+    be compared with another's. Each user keeps the candidates_per_user
+    best (ties: smaller tweet_id). -#}
+{%- set sources = var('candidate_sources') %}
+
+with
+
+sources as (
+    select
+        scope,
+        user_id,
+        tweet_id,
+        source,
+        source_score,
+        source_rank
+    from {{ ref('fct_candidate_sources') }}
+),
+
+fused as (
+    select
+        scope,
+        user_id,
+        tweet_id,
+        sum(1.0 / ({{ var('candidate_rrf_k') }} + source_rank)) as retrieval_score,
+        count(*) as n_sources,
+        string_agg(source, ',' order by source) as sources,
+        {%- for source in sources %}
+            max(case when source = '{{ source }}' then source_rank end) as {{ source }}_rank
+            {{- "," if not loop.last }}
+        {%- endfor %}
+    from sources
+    group by scope, user_id, tweet_id
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by scope, user_id
+            order by round(retrieval_score, 12) desc, tweet_id asc
+        ) as retrieval_rank
+    from fused
+),
+
+final as (
+    select
+        cast(scope as varchar) as scope,
+        cast(user_id as bigint) as user_id,
+        cast(tweet_id as bigint) as tweet_id,
+        cast(round(retrieval_score, 12) as double) as retrieval_score,
+        cast(retrieval_rank as bigint) as retrieval_rank,
+        cast(n_sources as integer) as n_sources,
+        cast(sources as varchar) as sources,
+        {%- for source in sources %}
+            cast({{ source }}_rank as bigint) as {{ source }}_rank
+            {{- "," if not loop.last }}
+        {%- endfor %}
+    from ranked
+    where retrieval_rank <= {{ var('candidates_per_user') }}
+)
+
+select * from final
