@@ -30,9 +30,11 @@ from ml.config import (
     TrainConfig,
     default_db_path,
     default_models_dir,
+    default_truth_dir,
 )
 from ml.db import connect, init_warehouse
 from ml.evaluate import evaluate
+from ml.evaluation_report import report_lines, result_rows
 from ml.registry import NoModelError, current_model, list_models
 from ml.score import score
 from ml.train import train
@@ -90,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: all of the held-out window)",
     )
     common.add_argument(
+        "--truth-dir",
+        type=Path,
+        default=None,
+        help="evaluate: datagen's ground-truth directory for the ground-truth ranker (default: "
+        "$SOCIAL_ML_TRUTH_DIR, or ground_truth/ while the seeds are the input)",
+    )
+    common.add_argument(
         "--candidates-only",
         action="store_true",
         help="score: the candidates only, not the training set (the stream's hot path; the "
@@ -135,9 +144,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.horizon_hours is not None and args.horizon_hours < 1:
             print("--horizon-hours must be a positive number of hours", file=sys.stderr)
             return 2
-        config = EvaluateConfig(k=args.k, horizon_hours=args.horizon_hours)
+        truth = args.truth_dir or default_truth_dir()
+        config = EvaluateConfig(
+            k=args.k, horizon_hours=args.horizon_hours, truth_dir=str(truth) if truth else None
+        )
         evaluation = evaluate(db, config)
         _print("evaluate", evaluation)
+        print("\n".join(report_lines(result_rows(evaluation))))
         if evaluation.nothing_to_evaluate:
             print(f"evaluate: {evaluation.nothing_to_evaluate}")
     return 0

@@ -19,6 +19,18 @@ def default_db_path() -> Path:
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
+def default_truth_dir() -> Path | None:
+    """Where the ground truth of the evaluated events is: SOCIAL_ML_TRUTH_DIR, else the
+    project's ground_truth/ while the checked-in seeds are the input (it describes them;
+    another log's truth cannot be guessed, since generated ids repeat across logs)."""
+    configured = os.environ.get("SOCIAL_ML_TRUTH_DIR", "").strip()
+    if configured:
+        return Path(configured)
+    if os.environ.get("SOCIAL_ML_RAW_DIR", "").strip():
+        return None
+    return PROJECT_ROOT / "ground_truth"
+
+
 def default_models_dir() -> Path:
     """SOCIAL_ML_MODELS_DIR or artifacts/models/ in the project (git-ignored)."""
     configured = os.environ.get("SOCIAL_ML_MODELS_DIR")

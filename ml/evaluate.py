@@ -58,7 +58,7 @@ from ml.rankers import (
     source_lists,
     truth_files_missing,
 )
-from ml.ranking_metrics import RANKING_METRICS
+from ml.ranking_metrics import RANKING_METRICS, per_user_values
 from ml.registry import current_model
 
 Recommendations = dict[int, list[int]]
@@ -184,34 +184,12 @@ def model_recommendations(
     return dict(recs)
 
 
-def popularity_recommendations(
-    con: duckdb.DuckDBPyConnection, users: list[int], cutoff: datetime, k: int
-) -> Recommendations:
-    """Global popularity: most distinct non-bot engagers before `cutoff`, live tweets
-    only, minus each user's own past engagements."""
-    catalogue = live_catalogue(con, cutoff)
-    order = global_popularity_order(con, cutoff, catalogue)
-    return first_k_unseen(order, users, seen_items(con, cutoff), k)
-
-
-def candidate_recall(
-    recommendations: Recommendations, relevant: Relevant, candidates: Relevant
-) -> float | None:
-    """Mean over users with a list and relevant items of |relevant & candidates| /
-    |relevant| (None: no such user)."""
-    users = [u for u, recs in recommendations.items() if recs and relevant.get(u)]
-    if not users:
-        return None
-    shares = [len(relevant[u] & candidates.get(u, set())) / len(relevant[u]) for u in users]
-    return sum(shares) / len(shares)
-
-
 def per_user_metric(
     name: str, lists: Lists, relevant: Relevant, users: list[int], k: int
 ) -> np.ndarray:
-    """The metric of each user's list (an empty list for a user without one)."""
-    metric = RANKING_METRICS[name]
-    return np.array([metric(lists.get(u, []), relevant[u], k) for u in users], dtype=np.float64)
+    return np.array(
+        per_user_values(RANKING_METRICS[name], lists, relevant, users, k), dtype=np.float64
+    )
 
 
 def ranker_lists(
@@ -342,15 +320,16 @@ def _write(
                 " and (k = ? or ranker like 'candidates:%')",
                 [version, k],
             )
-            con.executemany(
-                """
-                insert into ml.ranking_evaluations
-                    (model_version, evaluated_at, k, ranker, metric, value, ci_low, ci_high,
-                     users_evaluated)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                ranking_rows,
-            )
+            if ranking_rows:  # none when nothing was evaluated
+                con.executemany(
+                    """
+                    insert into ml.ranking_evaluations
+                        (model_version, evaluated_at, k, ranker, metric, value, ci_low, ci_high,
+                         users_evaluated)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    ranking_rows,
+                )
             con.execute("commit")
         except Exception:
             con.execute("rollback")

@@ -7,9 +7,10 @@ follows Spark MLlib's RankingMetrics:
   in score were broken before it got here (by smaller tweet_id in ml.recommendations), so
   every item has a distinct rank (recommenders' ``rank("first")``).
 - Relevance is binary: an item is relevant when it is in the user's relevant set.
-- Users counted (``mean_over_users``): users with at least one relevant item AND at least
-  one recommendation (recommenders' "common users"). A counted user without any hit
-  contributes 0 to every metric.
+- Users counted (``per_user_values``): every user with at least one relevant item, the
+  same users for every ranker (ml.evaluate). A user the ranker gave no list, or a list
+  without any hit, contributes 0 to every metric. (recommenders counts only the
+  "common users" with both; that would let a ranker that skips hard users look better.)
 - Only the first k recommendations are looked at; a list shorter than k is not padded,
   but precision still divides by k, so its best precision is len(list) / k.
 """
@@ -96,7 +97,7 @@ def average_precision_at_k(recommended: Sequence[Item], relevant: Set[Item], k: 
 
 
 def map_at_k(recommended: Sequence[Item], relevant: Set[Item], k: int) -> float:
-    """Per-user term of MAP@k; MAP@k is its ``mean_over_users``. Same as AP@k."""
+    """Per-user term of MAP@k; MAP@k is its mean over users. Same as AP@k."""
     return average_precision_at_k(recommended, relevant, k)
 
 
@@ -108,28 +109,13 @@ RANKING_METRICS: dict[str, RankingMetric] = {
 }
 
 
-def counted_users(
-    recommendations: Mapping[Item, Sequence[Item]], relevant: Mapping[Item, Set[Item]]
-) -> list[Item]:
-    """Users with at least one recommendation and at least one relevant item, sorted."""
-    return sorted(
-        (u for u, recs in recommendations.items() if recs and relevant.get(u)),
-        key=repr,
-    )
-
-
-def mean_over_users(
+def per_user_values(
     metric: RankingMetric,
     recommendations: Mapping[Item, Sequence[Item]],
     relevant: Mapping[Item, Set[Item]],
+    users: Sequence[Item],
     k: int,
-) -> tuple[float | None, int]:
-    """(mean of `metric` over ``counted_users``, number of counted users).
-
-    The mean is None when no user is counted (there is nothing to average).
-    """
-    users = counted_users(recommendations, relevant)
-    if not users:
-        return None, 0
-    values = [metric(recommendations[u], relevant[u], k) for u in users]
-    return sum(values) / len(values), len(users)
+) -> list[float]:
+    """`metric` of each of `users` (each must have relevant items); a user without a
+    list is scored on an empty one, i.e. 0."""
+    return [metric(recommendations.get(u, ()), relevant[u], k) for u in users]

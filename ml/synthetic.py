@@ -1,8 +1,9 @@
 """A tiny synthetic warehouse with the marts the ml steps read, for tests and demos.
 
 It is NOT the project's data generator (datagen/ builds raw events for dbt); it writes the
-four marts directly, with the column contract of marts.feat_training_set,
-marts.feat_scoring_candidates, marts.fct_engagements and marts.dim_tweets, so ml can be
+marts directly, with the column contract of marts.feat_training_set,
+marts.feat_scoring_candidates, marts.fct_candidate_sources, marts.fct_engagements and
+marts.dim_tweets, so ml can be
 tested before, and independently of, the SQL layers.
 
 The signal is learnable on purpose: a user clicks more on tweets of the topic they prefer
@@ -42,7 +43,7 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def build_synthetic_warehouse(db_path: Path | str, spec: SyntheticSpec | None = None) -> Path:
-    """Create (or replace) the four marts in `db_path`; returns the path."""
+    """Create (or replace) the marts in `db_path`; returns the path."""
     spec = spec or SyntheticSpec()
     rng = np.random.default_rng(spec.seed)
     users = np.arange(1, spec.n_users + 1)
@@ -149,6 +150,21 @@ def build_synthetic_warehouse(db_path: Path | str, spec: SyntheticSpec | None = 
         }
         for t in range(spec.n_tweets)
     ]
+    for row in tweets_rows:
+        # A deleted tweet goes a day after it was posted.
+        row["deleted_at"] = row["created_at"] + timedelta(days=1) if row["is_deleted"] else None
+    # Two retrieval sources take turns down each candidate list.
+    source_rows = [
+        {
+            "scope": c["scope"],
+            "user_id": c["user_id"],
+            "tweet_id": c["tweet_id"],
+            "source": "item_similarity" if c["candidate_rank"] % 2 else "topic_popularity",
+            "source_score": c["candidate_score"],
+            "source_rank": (int(c["candidate_rank"]) + 1) // 2,
+        }
+        for c in candidates
+    ]
 
     path = Path(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -159,6 +175,7 @@ def build_synthetic_warehouse(db_path: Path | str, spec: SyntheticSpec | None = 
         _write(con, "candidate_rows", candidates)
         _write(con, "event_rows", events)
         _write(con, "tweet_rows", tweets_rows)
+        _write(con, "source_rows", source_rows)
         feature_sql = """
             cast(f_topic_affinity as double) as f_topic_affinity,
             cast(f_tweet_quality as double) as f_tweet_quality,
@@ -190,7 +207,10 @@ def build_synthetic_warehouse(db_path: Path | str, spec: SyntheticSpec | None = 
             """
         )
         con.execute("create or replace table marts.dim_tweets as select * from tweet_rows")
-        for name in ("training_rows", "candidate_rows", "event_rows", "tweet_rows"):
+        con.execute(
+            "create or replace table marts.fct_candidate_sources as select * from source_rows"
+        )
+        for name in ("training_rows", "candidate_rows", "event_rows", "tweet_rows", "source_rows"):
             con.unregister(name)
     finally:
         con.close()

@@ -21,8 +21,9 @@ from dagster import (
     multi_asset,
 )
 
-from ml.config import EvaluateConfig, ScoreConfig, TrainConfig
+from ml.config import EvaluateConfig, ScoreConfig, TrainConfig, default_truth_dir
 from ml.evaluate import evaluate
+from ml.evaluation_report import comparison_table, markdown, recall_table, result_rows, target_lines
 from ml.score import score
 from ml.train import TrainResult, train
 from orchestration.resources import WarehouseResource
@@ -207,11 +208,13 @@ def batch_scores(context: AssetExecutionContext, warehouse: WarehouseResource):
     deps=[RECOMMENDATIONS_KEY, AssetKey("fct_engagements")],
     pool=POOL,
     kinds={"duckdb"},
-    description="precision/recall/NDCG/MAP@k on the held-out later window, "
-    "model vs popularity baseline.",
+    description="precision/recall/NDCG/MAP@k on the held-out later window with 95% "
+    "bootstrap intervals: the model against global and recent popularity, item-kNN, random "
+    "and (generated data) the ground truth; candidate recall per retrieval source.",
 )
 def ranking_evaluation(context: AssetExecutionContext, warehouse: WarehouseResource):
-    result = evaluate(warehouse.db, EvaluateConfig())
+    truth = default_truth_dir()
+    result = evaluate(warehouse.db, EvaluateConfig(truth_dir=str(truth) if truth else None))
     context.log.info("ranking evaluation: %s", asdict(result))
     if result.nothing_to_evaluate:
         # Not a failure: the held-out window was empty, the run goes on.
@@ -228,6 +231,18 @@ def ranking_evaluation(context: AssetExecutionContext, warehouse: WarehouseResou
         metadata[f"model_{name}"] = value
     for name, value in result.baseline.items():
         metadata[f"popularity_{name}"] = value
+    for source, by_n in result.candidate_recall_at.items():
+        for n, interval in by_n.items():
+            metadata[f"candidate_recall_{source}_at_{n}"] = interval.value
+    rows = result_rows(result)
+    if comparison := comparison_table(rows):
+        metadata["rankers"] = MetadataValue.md(markdown(comparison))
+    if recall := recall_table(rows):
+        metadata["candidate_recall"] = MetadataValue.md(markdown(recall))
+    if targets := target_lines(rows):
+        metadata["targets"] = MetadataValue.md("\n".join(f"- {line}" for line in targets))
+    for ranker, why in result.skipped.items():
+        metadata[f"{ranker}_skipped"] = why
     return MaterializeResult(metadata=metadata)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 
+from ml.evaluation_report import load_rows, report_lines
 from orchestration.project import warehouse_path
 
 LAYERS = ("raw", "staging", "intermediate", "marts", "ml")
@@ -60,6 +61,16 @@ def _optional(con: duckdb.DuckDBPyConnection, title: str, sql: str) -> list[str]
         ("  " + "  ".join(str(v).ljust(w) for v, w in zip(line, width, strict=True))).rstrip()
         for line in cells
     ]
+
+
+def _ranking(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The current model against every simple ranker, with intervals (ml.evaluation_report)."""
+    try:
+        version = con.execute(CURRENT_VERSION.strip("()")).fetchone()[0]
+        rows = load_rows(con, version) if version is not None else []
+    except duckdb.CatalogException:
+        return []
+    return report_lines(rows)
 
 
 def _fmt(value: object) -> str:
@@ -126,14 +137,7 @@ def summarize(db_path: Path) -> str:
                 " round(baseline_log_loss, 4) as baseline_log_loss"
                 f" from ml.model_registry where model_version = {CURRENT_VERSION}",
             ),
-            _optional(
-                con,
-                "Ranking evaluation on the held-out window (model vs popularity):",
-                "select metric, k, round(model_value, 4) as model,"
-                " round(baseline_value, 4) as popularity from ml.evaluations"
-                f" where model_version = {CURRENT_VERSION}"
-                " order by metric",
-            ),
+            _ranking(con),
             _optional(
                 con,
                 "Monitoring (PSI of every feature, training window vs latest window):",

@@ -49,7 +49,8 @@ def e2e(
         rows_before = con.execute("select count(*) from marts.rpt_feature_drift").fetchall()[0][0]
     trained = train(db, root / "models", TrainConfig())
     scored = score(db, root / "models", ScoreConfig(k=10))
-    evaluated = evaluate(db, EvaluateConfig(k=10))
+    truth = Path(__file__).resolve().parent.parent / "ground_truth"
+    evaluated = evaluate(db, EvaluateConfig(k=10, truth_dir=str(truth)))
     dbt_runner(["build", "--select", MONITORING], db, target)
     return EndToEnd(db, trained, scored, evaluated, int(rows_before))
 
@@ -92,6 +93,28 @@ def test_every_candidate_is_scored_and_evaluated(e2e: EndToEnd) -> None:
         "precision_at_k", "recall_at_k", "ndcg_at_k", "map_at_k", "users_evaluated",
         "candidate_recall",
     }
+
+
+def test_recommendations_meet_the_targets_on_the_default_sample(e2e: EndToEnd) -> None:
+    """Issue 14's targets, under the one protocol every ranker shares (ml/evaluate.py)."""
+    result = e2e.evaluated
+    assert result.candidate_recall_at["combined"][200].value >= 0.40
+    ndcg = {ranker: metrics["ndcg_at_k"] for ranker, metrics in result.rankers.items()}
+    model = ndcg["model"]
+    for ranker, factor in (("global_popularity", 3.0), ("item_knn", 1.5)):
+        assert model.value >= factor * ndcg[ranker].value, (ranker, model, ndcg[ranker])
+        assert not model.overlaps(ndcg[ranker]), (ranker, model, ndcg[ranker])
+    # Every baseline, and the generator's ground truth, were ranked on the same users.
+    assert set(ndcg) == {
+        "model", "global_popularity", "recent_popularity", "item_knn", "random", "ground_truth",
+    }
+    assert result.skipped == {}
+    rows = _query(
+        e2e.db,
+        "select distinct users_evaluated from ml.ranking_evaluations where model_version = ?",
+        [e2e.trained.model_version],
+    )
+    assert rows == [(result.users_evaluated,)]
 
 
 def test_sql_psi_agrees_with_python_psi(e2e: EndToEnd) -> None:

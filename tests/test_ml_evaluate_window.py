@@ -1,6 +1,7 @@
 """Which engagements count as relevant in the ranking evaluation: those at or after
-the cut-off and, with a horizon, strictly before cut-off + horizon. A window without
-any is said to be empty and is not an error."""
+the cut-off and, with a horizon, strictly before cut-off + horizon, on tweets live at
+the cut-off that the user had not engaged with before it. A window without any is said
+to be empty and is not an error."""
 
 from __future__ import annotations
 
@@ -37,23 +38,40 @@ def con(tmp_path: Path):
         (1, 13, CUTOFF + timedelta(hours=24), True, False),  # at the horizon: excluded
         (1, 14, CUTOFF + timedelta(hours=1), False, False),  # an impression
         (2, 15, CUTOFF + timedelta(hours=1), True, True),  # a bot
+        (1, 10, CUTOFF + timedelta(hours=1), True, False),  # engaged before: seen
+        (1, 16, CUTOFF + timedelta(hours=1), True, False),  # created after the cut-off
+        (1, 17, CUTOFF + timedelta(hours=1), True, False),  # deleted at the cut-off
+        (1, 18, CUTOFF + timedelta(hours=1), True, False),  # deleted after it: live
     ]
     connection.executemany("insert into marts.fct_engagements values (?, ?, ?, ?, ?)", rows)
+    connection.execute(
+        "create table marts.dim_tweets (tweet_id bigint, created_at timestamp,"
+        " deleted_at timestamp)"
+    )
+    made = CUTOFF - timedelta(days=1)
+    tweets = [(t, made, None) for t in (10, 11, 12, 13, 14, 15)] + [
+        (16, CUTOFF + timedelta(minutes=1), None),
+        (17, made, CUTOFF),
+        (18, made, CUTOFF + timedelta(minutes=30)),
+    ]
+    connection.executemany("insert into marts.dim_tweets values (?, ?, ?)", tweets)
     yield connection
     connection.close()
 
 
 def test_without_horizon_everything_after_the_cutoff_counts(con) -> None:
-    assert relevant_items(con, CUTOFF, exclude_bots=True) == {1: {11, 12, 13}}
+    assert relevant_items(con, CUTOFF, exclude_bots=True) == {1: {11, 12, 13, 18}}
 
 
 def test_horizon_is_half_open(con) -> None:
-    assert relevant_items(con, CUTOFF, exclude_bots=True, horizon_hours=24) == {1: {11, 12}}
+    assert relevant_items(con, CUTOFF, exclude_bots=True, horizon_hours=24) == {
+        1: {11, 12, 18}
+    }
 
 
 def test_bots_count_only_when_asked(con) -> None:
     assert relevant_items(con, CUTOFF, exclude_bots=False, horizon_hours=24) == {
-        1: {11, 12},
+        1: {11, 12, 18},
         2: {15},
     }
 
@@ -103,8 +121,8 @@ def test_an_empty_held_out_window_says_so_and_returns(db: Path) -> None:
     cutoff = _empty_the_held_out_window(db)
     result = evaluate(db)
     assert result.nothing_to_evaluate == (
-        f"no non-bot users with engagements in the held-out window (from {cutoff} on): "
-        "nothing to evaluate"
+        f"no non-bot users with engagements in the held-out window (from {cutoff} on) on "
+        "tweets live at the cut-off that they had not engaged with before: nothing to evaluate"
     )
     assert (result.users_evaluated, result.baseline_users_evaluated) == (0, 0)
     assert result.model == {name: None for name in EvaluateConfig().metrics}
@@ -124,8 +142,9 @@ def test_an_empty_horizon_names_its_length(db: Path) -> None:
         )
     result = evaluate(db, EvaluateConfig(horizon_hours=6))
     assert result.nothing_to_evaluate == (
-        f"no non-bot users with engagements in the held-out window (from {cutoff} for 6 h): "
-        "nothing to evaluate"
+        f"no non-bot users with engagements in the held-out window (from {cutoff} for 6 h) "
+        "on tweets live at the cut-off that they had not engaged with before: nothing to "
+        "evaluate"
     )
     assert evaluate(db, EvaluateConfig(horizon_hours=None)).users_evaluated > 0
 
@@ -139,12 +158,12 @@ def test_no_backtest_candidates_is_nothing_to_evaluate(db: Path) -> None:
     assert result.nothing_to_evaluate.endswith(": nothing to evaluate")
 
 
-def test_engaged_users_without_recommendations_are_named() -> None:
+def test_nothing_to_evaluate_is_empty_once_a_user_counts() -> None:
     config = EvaluateConfig(exclude_bot_users=False)
-    message = nothing_to_evaluate(CUTOFF, config, {7: {70}, 8: {80}}, users_evaluated=0)
+    message = nothing_to_evaluate(CUTOFF, config, {}, users_evaluated=0)
     assert message == (
-        "2 users engaged in the held-out window (from 2026-10-21 00:00:00 on), none of them "
-        "with a backtest recommendation: nothing to evaluate"
+        "no users with engagements in the held-out window (from 2026-10-21 00:00:00 on) on "
+        "tweets live at the cut-off that they had not engaged with before: nothing to evaluate"
     )
     assert nothing_to_evaluate(CUTOFF, config, {7: {70}}, users_evaluated=1) == ""
 

@@ -13,10 +13,9 @@ from ml.metrics import calibration_table, classification_metrics, expected_calib
 from ml.psi import assign_bins, psi, psi_status, reference_bin_edges
 from ml.ranking_metrics import (
     average_precision_at_k,
-    counted_users,
     map_at_k,
-    mean_over_users,
     ndcg_at_k,
+    per_user_values,
     precision_at_k,
     recall_at_k,
 )
@@ -78,19 +77,16 @@ def test_invalid_inputs_are_refused() -> None:
         recall_at_k([1], {1}, 0)
 
 
-def test_mean_over_users_counts_users_with_relevant_items_and_recommendations() -> None:
+def test_every_user_with_relevant_items_counts_and_a_missing_list_scores_zero() -> None:
     recommendations = {
         "hit": [1, 2],  # precision@2 = 1/2
-        "miss": [3, 4],  # counted, contributes 0
-        "no_relevant": [5],  # not counted: nothing relevant
-        "no_list": [],  # not counted: nothing recommended
+        "miss": [3, 4],  # contributes 0
+        "no_relevant": [5],  # not asked for: nothing relevant
     }
-    relevant = {"hit": {1}, "miss": {9}, "no_list": {1}, "only_truth": {2}}
-    assert counted_users(recommendations, relevant) == ["hit", "miss"]
-    value, users = mean_over_users(precision_at_k, recommendations, relevant, 2)
-    assert users == 2
-    assert value == pytest.approx((0.5 + 0.0) / 2)
-    assert mean_over_users(precision_at_k, {"a": [1]}, {"b": {1}}, 2) == (None, 0)
+    relevant = {"hit": {1}, "miss": {9}, "no_list": {1}}
+    users = ["hit", "miss", "no_list"]
+    assert per_user_values(precision_at_k, recommendations, relevant, users, 2) == [0.5, 0, 0]
+    assert per_user_values(ndcg_at_k, {}, relevant, ["no_list"], 10) == [0.0]
 
 
 # --- classification metrics and calibration --------------------------------------------

@@ -12,12 +12,8 @@ import pytest
 from ml.cli import main
 from ml.config import EvaluateConfig, ScoreConfig
 from ml.db import connect
-from ml.evaluate import (
-    backtest_cutoff,
-    candidate_recall,
-    evaluate,
-    popularity_recommendations,
-)
+from ml.evaluate import backtest_cutoff, candidate_recall_arrays, evaluate
+from ml.rankers import first_k_unseen, global_popularity_order, live_catalogue, seen_items
 from ml.score import score
 from ml.synthetic import build_synthetic_warehouse
 from ml.train import train
@@ -245,27 +241,36 @@ def test_evaluation_writes_model_and_baseline_metrics_once(db: Path) -> None:
 
 
 def test_candidate_recall_by_hand() -> None:
-    recommendations = {1: [10], 2: [20], 3: [30]}
     relevant = {1: {10, 11}, 2: {21}, 4: {40}}
-    candidates = {1: {10, 11, 12}, 2: {20}}
-    # Users 1 and 2 are counted: (2/2 + 0/1) / 2.
-    assert candidate_recall(recommendations, relevant, candidates) == 0.5
-    assert candidate_recall({}, relevant, candidates) is None
+    # The ranks at which each source offered a relevant item, per user.
+    ranks = {"combined": {1: [1, 3], 2: [2]}, "item_similarity": {1: [2]}}
+    arrays = candidate_recall_arrays(ranks, relevant, [1, 2, 4], cutoffs=(1, 2))
+    # User 1: 1 of 2 within 1, 1 of 2 within 2, 2 of 2 over every candidate; user 2: 0,
+    # 1, 1; user 4 was offered nothing.
+    assert arrays["combined"][1].tolist() == [0.5, 0.0, 0.0]
+    assert arrays["combined"][2].tolist() == [0.5, 1.0, 0.0]
+    assert arrays["combined"][None].tolist() == [1.0, 1.0, 0.0]
+    assert arrays["item_similarity"][2].tolist() == [0.5, 0.0, 0.0]
 
 
 def test_popularity_baseline_skips_what_the_user_already_engaged_with(db: Path) -> None:
     with connect(db, read_only=True) as con:
         cutoff = backtest_cutoff(con)
-        recs = popularity_recommendations(con, [10, 11], cutoff, 10, exclude_bots=True)
+        catalogue = live_catalogue(con, cutoff)
+        recs = first_k_unseen(
+            global_popularity_order(con, cutoff, catalogue), [10, 11], seen_items(con, cutoff), 10
+        )
         popularity_order = [
             r[0]
             for r in con.execute(
                 """
-                select tweet_id from marts.fct_engagements
-                where is_engagement and event_at < ? and not is_bot_user
-                group by tweet_id order by count(distinct user_id) desc, tweet_id
+                select e.tweet_id from marts.fct_engagements as e
+                inner join marts.dim_tweets as t on e.tweet_id = t.tweet_id
+                where e.is_engagement and e.event_at < ? and not e.is_bot_user
+                    and (t.deleted_at is null or t.deleted_at > ?)
+                group by e.tweet_id order by count(distinct e.user_id) desc, e.tweet_id
                 """,
-                [cutoff],
+                [cutoff, cutoff],
             ).fetchall()
         ]
         for user in (10, 11):
@@ -279,7 +284,7 @@ def test_popularity_baseline_skips_what_the_user_already_engaged_with(db: Path) 
             }
             assert len(recs[user]) == 10
             assert not set(recs[user]) & seen
-            # The list is the popularity order with the user's own tweets taken out.
+            # The popularity order of live tweets with the user's own taken out.
             assert recs[user] == [t for t in popularity_order if t not in seen][:10]
 
 

@@ -5,7 +5,6 @@
     similarity source removes those itself, always). Each source's rows are
     ranked per user by its score (ties: smaller tweet_id) and cut at its
     quota in candidate_sources. -#}
-{%- set sources = var('candidate_sources') %}
 
 with
 
@@ -43,28 +42,57 @@ seen as (
 ),
 
 unioned as (
-    {%- for source in sources %}
-        select
-            scope,
-            user_id,
-            tweet_id,
-            source_score,
-            '{{ source }}' as source
-        from {{ source }}
-        {{- "\n        union all" if not loop.last }}
-    {%- endfor %}
+    select
+        scope,
+        user_id,
+        tweet_id,
+        source_score,
+        'item_similarity' as source
+    from item_similarity
+    union all
+    select
+        scope,
+        user_id,
+        tweet_id,
+        source_score,
+        'followed_authors' as source
+    from followed_authors
+    union all
+    select
+        scope,
+        user_id,
+        tweet_id,
+        source_score,
+        'topic_popularity' as source
+    from topic_popularity
+    union all
+    select
+        scope,
+        user_id,
+        tweet_id,
+        source_score,
+        'co_engagement' as source
+    from co_engagement
+    union all
+    select
+        scope,
+        user_id,
+        tweet_id,
+        source_score,
+        'cold_start' as source
+    from cold_start
 ),
 
 unseen as (
     select unioned.*
     from unioned
     {%- if var('exclude_seen_items') %}
-        left join seen
-            on
-                unioned.scope = seen.scope
-                and unioned.user_id = seen.user_id
-                and unioned.tweet_id = seen.tweet_id
-        where seen.tweet_id is null
+    left join seen
+        on
+            unioned.scope = seen.scope
+            and unioned.user_id = seen.user_id
+            and unioned.tweet_id = seen.tweet_id
+    where seen.tweet_id is null
     {%- endif %}
 ),
 
@@ -91,11 +119,13 @@ final as (
         cast(ranked.source_score as double) as source_score,
         cast(ranked.source_rank as bigint) as source_rank
     from ranked
-    where
-        {%- for source, quota in sources.items() %}
-            (ranked.source = '{{ source }}' and ranked.source_rank <= {{ quota }})
-            {{- "\n            or" if not loop.last }}
-        {%- endfor %}
+    where ranked.source_rank <= case ranked.source
+            when 'item_similarity' then {{ candidate_quota('item_similarity') }}
+            when 'followed_authors' then {{ candidate_quota('followed_authors') }}
+            when 'topic_popularity' then {{ candidate_quota('topic_popularity') }}
+            when 'co_engagement' then {{ candidate_quota('co_engagement') }}
+            when 'cold_start' then {{ candidate_quota('cold_start') }}
+        end
 )
 
 select * from final

@@ -5,7 +5,6 @@
     or on several lists, comes first, and no source's raw score scale has to
     be compared with another's. Each user keeps the candidates_per_user
     best (ties: smaller tweet_id). -#}
-{%- set sources = var('candidate_sources') %}
 
 with
 
@@ -28,10 +27,11 @@ fused as (
         sum(1.0 / ({{ var('candidate_rrf_k') }} + source_rank)) as retrieval_score,
         count(*) as n_sources,
         string_agg(source, ',' order by source) as sources,
-        {%- for source in sources %}
-            max(case when source = '{{ source }}' then source_rank end) as {{ source }}_rank
-            {{- "," if not loop.last }}
-        {%- endfor %}
+        max(case when source = 'item_similarity' then source_rank end) as item_similarity_rank,
+        max(case when source = 'followed_authors' then source_rank end) as followed_authors_rank,
+        max(case when source = 'topic_popularity' then source_rank end) as topic_popularity_rank,
+        max(case when source = 'co_engagement' then source_rank end) as co_engagement_rank,
+        max(case when source = 'cold_start' then source_rank end) as cold_start_rank
     from sources
     group by scope, user_id, tweet_id
 ),
@@ -55,10 +55,11 @@ final as (
         cast(retrieval_rank as bigint) as retrieval_rank,
         cast(n_sources as integer) as n_sources,
         cast(sources as varchar) as sources,
-        {%- for source in sources %}
-            cast({{ source }}_rank as bigint) as {{ source }}_rank
-            {{- "," if not loop.last }}
-        {%- endfor %}
+        cast(item_similarity_rank as bigint) as item_similarity_rank,
+        cast(followed_authors_rank as bigint) as followed_authors_rank,
+        cast(topic_popularity_rank as bigint) as topic_popularity_rank,
+        cast(co_engagement_rank as bigint) as co_engagement_rank,
+        cast(cold_start_rank as bigint) as cold_start_rank
     from ranked
     where retrieval_rank <= {{ var('candidates_per_user') }}
 )

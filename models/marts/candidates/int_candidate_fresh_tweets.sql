@@ -74,7 +74,7 @@ engaged as (
     inner join engagements
         on
             live.tweet_id = engagements.tweet_id
-            and engagements.event_at < live.as_of_at
+            and live.as_of_at > engagements.event_at
     group by live.scope, live.tweet_id
 ),
 

@@ -7,7 +7,7 @@
     the as-of time do not exist yet in that scope. Bot users are not left
     out: whether a user is a bot is known only as of each event, and the
     evaluation and the serving policy drop them. -#}
-{%- set quota = var('candidate_sources')['cold_start'] | int %}
+{%- set quota = candidate_quota('cold_start') | int %}
 
 with
 

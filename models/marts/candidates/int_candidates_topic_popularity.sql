@@ -6,7 +6,7 @@
     candidate_user_topics largest are kept. Within a topic, tweets are taken
     in trend-score order, twice the source's quota (so enough remain once
     seen ones are removed); a candidate's score is topic share * trend score. -#}
-{%- set quota = var('candidate_sources')['topic_popularity'] | int %}
+{%- set quota = candidate_quota('topic_popularity') | int %}
 
 with
 

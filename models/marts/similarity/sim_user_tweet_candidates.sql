@@ -127,7 +127,7 @@ final as (
         cast(log2_candidate_score as double) as log2_candidate_score,
         cast(candidate_rank as bigint) as candidate_rank
     from ranked
-    where candidate_rank <= {{ var('candidate_sources')['item_similarity'] }}
+    where candidate_rank <= {{ candidate_quota('item_similarity') }}
 )
 
 select * from final
