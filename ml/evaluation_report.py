@@ -146,7 +146,7 @@ def report_lines(rows: list[Row]) -> list[str]:
     """The three blocks as plain text (CLI, make run)."""
     lines: list[str] = []
     if comparison := comparison_table(rows):
-        lines += ["Ranking on the held-out window, every ranker on the same users:"]
+        lines += ["Ranking evaluation on the held-out window (every ranker on the same users):"]
         lines += plain(comparison)
     if recall := recall_table(rows):
         lines += ["Candidate recall (share of relevant tweets retrieval offered):"]

@@ -39,20 +39,28 @@ ItemSets = dict[int, set[int]]
 # The generator shows tweets younger than this (datagen/events.py, make_impressions).
 TRUTH_VISIBLE_HOURS = 7 * 24
 TRUTH_FILES = ("user_preferences.csv", "tweet_topics.csv")
+# The generator's observed topic is its latent topic with classifier noise: they agree on
+# 86% of the sample's tweets, and on about 1 in 12 between two unrelated logs.
+TRUTH_MIN_TOPIC_AGREEMENT = 0.5
 
 
 @dataclass(frozen=True)
 class Catalogue:
-    """Tweets live at T, oldest first, with their age in hours at T."""
+    """Tweets live at T, oldest first, with their age in hours at T and their topic as
+    the warehouse knows it (None when unknown)."""
 
     tweet_ids: np.ndarray
     age_hours: np.ndarray
+    topics: tuple[str | None, ...]
 
 
 def live_catalogue(con: duckdb.DuckDBPyConnection, cutoff: datetime) -> Catalogue:
     rows = con.execute(
         f"""
-        select cast(tweet_id as bigint), epoch_ms(cast(? as timestamp)) - epoch_ms(created_at)
+        select
+            cast(tweet_id as bigint),
+            epoch_ms(cast(? as timestamp)) - epoch_ms(created_at),
+            cast(topic as varchar)
         from {MARTS_SCHEMA}.dim_tweets
         where created_at < ? and (deleted_at is null or deleted_at > ?)
         order by created_at, tweet_id
@@ -61,7 +69,7 @@ def live_catalogue(con: duckdb.DuckDBPyConnection, cutoff: datetime) -> Catalogu
     ).fetchall()
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     ages = np.array([r[1] for r in rows], dtype=np.float64) / 3_600_000.0
-    return Catalogue(ids, ages)
+    return Catalogue(ids, ages, tuple(r[2] for r in rows))
 
 
 def seen_items(con: duckdb.DuckDBPyConnection, cutoff: datetime) -> ItemSets:
@@ -180,33 +188,72 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+Truth = tuple[dict[int, dict[str, float]], dict[int, tuple[str, float]]]
+
+
+def read_truth(truth_dir: Path) -> Truth:
+    """(user -> topic -> preference weight, tweet -> (latent topic, quality)); ValueError
+    when the ids are not integers (text ids, which the warehouse hashes) or a column is
+    missing."""
+    preferences: dict[int, dict[str, float]] = defaultdict(dict)
+    try:
+        for row in _read_csv(truth_dir / "user_preferences.csv"):
+            preferences[int(row["user_id"])][row["topic"]] = float(row["weight"])
+        tweets = {
+            int(row["tweet_id"]): (row["latent_topic"], float(row["quality"]))
+            for row in _read_csv(truth_dir / "tweet_topics.csv")
+        }
+    except KeyError as exc:
+        raise ValueError(f"no column {exc}") from exc
+    return dict(preferences), tweets
+
+
+def truth_mismatch(truth: Truth, catalogue: Catalogue, users: Sequence[int]) -> str:
+    """Why the truth does not describe this warehouse ('' when it does): too few of its
+    users or live tweets, or latent topics that disagree with the observed ones (another
+    generated log reuses the same integer ids)."""
+    preferences, tweets = truth
+    visible = catalogue.age_hours < TRUTH_VISIBLE_HOURS
+    known = np.array([int(t) in tweets for t in catalogue.tweet_ids], dtype=bool)
+    covered = sum(1 for u in users if u in preferences)
+    if not known[visible].any() or covered < len(users) / 2:
+        return (
+            f"{covered} of {len(users)} users, {int(known[visible].sum())} of "
+            f"{int(visible.sum())} live tweets known"
+        )
+    pairs = [
+        (tweets[int(t)][0], topic)
+        for t, topic, ok in zip(catalogue.tweet_ids, catalogue.topics, known, strict=True)
+        if ok and topic is not None
+    ]
+    agree = sum(1 for latent, observed in pairs if latent == observed)
+    if pairs and agree < TRUTH_MIN_TOPIC_AGREEMENT * len(pairs):
+        return (
+            f"its latent topics match the warehouse's topics on {agree} of {len(pairs)} "
+            f"live tweets; at least {TRUTH_MIN_TOPIC_AGREEMENT:.0%} expected"
+        )
+    return ""
+
+
 def ground_truth_lists(
     truth_dir: Path, catalogue: Catalogue, users: Sequence[int], seen: ItemSets, k: int
 ) -> tuple[Lists, str]:
-    """(lists, why not): lists are empty and the reason set when the truth files do not
-    describe this warehouse's users and tweets (another log, or hashed string ids)."""
-    preferences: dict[int, dict[str, float]] = defaultdict(dict)
-    for row in _read_csv(truth_dir / "user_preferences.csv"):
-        preferences[int(row["user_id"])][row["topic"]] = float(row["weight"])
-    tweets = {
-        int(row["tweet_id"]): (row["latent_topic"], float(row["quality"]))
-        for row in _read_csv(truth_dir / "tweet_topics.csv")
-    }
-    visible = catalogue.age_hours < TRUTH_VISIBLE_HOURS
-    known = np.array([int(t) in tweets for t in catalogue.tweet_ids], dtype=bool)
-    covered = [u for u in users if u in preferences]
-    if not known[visible].any() or len(covered) < len(users) / 2:
-        return {}, (
-            f"the ground truth in {truth_dir} does not describe this warehouse "
-            f"({len(covered)} of {len(users)} users, {int(known[visible].sum())} of "
-            f"{int(visible.sum())} live tweets known)"
-        )
-    keep = np.flatnonzero(visible & known)
+    """(lists, why not): no lists, and the reason, when the truth files cannot be read or
+    do not describe this warehouse (truth_mismatch)."""
+    try:
+        truth = read_truth(truth_dir)
+    except ValueError as exc:
+        return {}, f"the ground truth in {truth_dir} cannot be read: {exc}"
+    if mismatch := truth_mismatch(truth, catalogue, users):
+        return {}, f"the ground truth in {truth_dir} does not describe this warehouse ({mismatch})"
+    preferences, tweets = truth
+    keep = np.flatnonzero((catalogue.age_hours < TRUTH_VISIBLE_HOURS) & np.array(
+        [int(t) in tweets for t in catalogue.tweet_ids], dtype=bool
+    ))
     ids = catalogue.tweet_ids[keep]
     topics = sorted({tweets[int(t)][0] for t in ids})
     topic_index = np.array([topics.index(tweets[int(t)][0]) for t in ids])
-    quality = np.array([tweets[int(t)][1] for t in ids])
-    quality = np.clip(quality, 1e-9, 1 - 1e-9)
+    quality = np.clip(np.array([tweets[int(t)][1] for t in ids]), 1e-9, 1 - 1e-9)
     base = 0.9 * np.log(quality / (1 - quality)) - 0.45 * np.log1p(catalogue.age_hours[keep] / 6.0)
     lists: Lists = {}
     for user in users:

@@ -69,7 +69,7 @@ def shape_run(
     )
     raw_vars = {"raw_data_dir": str(raw_dir)}
     run_dbt(BUILD, db_path, work / "target", raw_vars)
-    _run(["-m", "ml", "all"], db_path, work / "models")
+    _run(["-m", "ml", "all", "--truth-dir", str(truth_dir)], db_path, work / "models")
     monitoring = [*BUILD, "--select", "path:models/marts/monitoring"]
     run_dbt(monitoring, db_path, work / "target", raw_vars)
     yield ShapeRun(name, raw_dir, truth_dir, db_path)
@@ -148,6 +148,24 @@ def test_similarity_matches_the_scipy_oracle(con: duckdb.DuckDBPyConnection) -> 
 def test_a_model_trains_and_scores(con: duckdb.DuckDBPyConnection) -> None:
     assert _count(con, "select count(*) from ml.model_registry") >= 1
     assert _count(con, "select count(*) from ml.recommendations") > 0
+
+
+def test_the_model_does_not_lose_to_item_knn(
+    shape_run: ShapeRun, con: duckdb.DuckDBPyConnection, record_property
+) -> None:
+    """Issue 14: on every shape, the model's NDCG@10 is at least item-kNN's (the
+    evaluation's protocol, ml/evaluate.py); both figures are recorded."""
+    rows = dict(
+        con.execute(
+            "select ranker, value from ml.ranking_evaluations"
+            " where metric = 'ndcg_at_k' and k = 10 and model_version ="
+            " (select max(model_version) from ml.ranking_evaluations)"
+        ).fetchall()
+    )
+    print(f"{shape_run.name}: ndcg@10 {rows}")
+    record_property("ndcg_at_10", rows)
+    assert rows, "no ranking evaluation was written"
+    assert rows["model"] >= rows["item_knn"], rows
 
 
 def test_bot_flag_against_ground_truth(

@@ -78,7 +78,7 @@ def test_first_k_unseen_skips_each_users_own_items() -> None:
 
 
 def test_random_lists_are_seeded_per_user_and_skip_seen() -> None:
-    catalogue = Catalogue(np.arange(100, 200), np.zeros(100))
+    catalogue = Catalogue(np.arange(100, 200), np.zeros(100), (None,) * 100)
     seen = {1: set(range(100, 150))}
     alone = random_lists(catalogue, [1], seen, k=10, seed=0)
     together = random_lists(catalogue, [2, 1, 3], seen, k=10, seed=0)
@@ -93,15 +93,15 @@ def con():
     connection.execute("create schema marts")
     connection.execute(
         "create table marts.dim_tweets (tweet_id bigint, created_at timestamp,"
-        " deleted_at timestamp)"
+        " deleted_at timestamp, topic varchar)"
     )
     connection.executemany(
-        "insert into marts.dim_tweets values (?, ?, ?)",
+        "insert into marts.dim_tweets values (?, ?, ?, ?)",
         [
-            (1, T - timedelta(days=3), None),
-            (2, T - timedelta(days=2), None),
-            (3, T - timedelta(days=1), T),  # deleted at T: not live
-            (4, T, None),  # created at T: not yet
+            (1, T - timedelta(days=3), None, "tech"),
+            (2, T - timedelta(days=2), None, None),
+            (3, T - timedelta(days=1), T, "tech"),  # deleted at T: not live
+            (4, T, None, "tech"),  # created at T: not yet
         ],
     )
     connection.execute(
@@ -129,6 +129,7 @@ def test_live_catalogue_and_recent_popularity_by_hand(con) -> None:
     catalogue = live_catalogue(con, T)
     assert catalogue.tweet_ids.tolist() == [1, 2]
     assert catalogue.age_hours.tolist() == [72.0, 48.0]
+    assert catalogue.topics == ("tech", None)
     # 0.707 beats 0.5 with a 24 h half-life; with 96 h, 2 * 0.707 = 1.41 beats 0.917.
     assert recent_popularity_order(con, T, catalogue, 24.0) == [2, 1]
     assert recent_popularity_order(con, T, catalogue, 96.0) == [1, 2]
@@ -151,7 +152,11 @@ def test_ground_truth_ranks_by_the_generators_logit_terms(tmp_path: Path) -> Non
         ['1,"tech",0.6', '1,"news",0.3'],
         ['10,"tech",0.5', '11,"news",0.5', '12,"news",0.9', '13,"tech",0.5'],
     )
-    catalogue = Catalogue(np.array([10, 11, 12, 13, 14]), np.array([6.0, 6.0, 6.0, 6.0, 1.0]))
+    catalogue = Catalogue(
+        np.array([10, 11, 12, 13, 14]),
+        np.array([6.0, 6.0, 6.0, 6.0, 1.0]),
+        ("tech", "news", "news", None, "tech"),
+    )
     lists, why_not = ground_truth_lists(truth, catalogue, [1], {1: {13}}, k=3)
     assert why_not == ""
     # Same age everywhere: 3.2 * affinity + 0.9 * logit(quality). tech (affinity 1):
@@ -164,10 +169,19 @@ def test_ground_truth_ranks_by_the_generators_logit_terms(tmp_path: Path) -> Non
 def test_ground_truth_of_another_log_is_skipped_with_a_reason(tmp_path: Path) -> None:
     assert truth_files_missing(None).startswith("no ground-truth directory")
     assert "has no user_preferences.csv" in truth_files_missing(tmp_path)
-    truth = _write_truth(tmp_path / "t", ['99,"tech",1.0'], ['10,"tech",0.5'])
-    catalogue = Catalogue(np.array([10]), np.array([1.0]))
+    catalogue = Catalogue(np.array([10, 11]), np.array([1.0, 1.0]), ("tech", "tech"))
+    # Other users.
+    truth = _write_truth(tmp_path / "a", ['99,"tech",1.0'], ['10,"tech",0.5'])
     lists, why_not = ground_truth_lists(truth, catalogue, [1, 2], {}, k=3)
     assert lists == {} and "does not describe this warehouse (0 of 2 users" in why_not
+    # The same integer ids, but another log: the latent topics disagree.
+    truth = _write_truth(tmp_path / "b", ['1,"news",1.0'], ['10,"news",0.5', '11,"sport",0.5'])
+    lists, why_not = ground_truth_lists(truth, catalogue, [1], {}, k=3)
+    assert lists == {} and "match the warehouse's topics on 0 of 2 live tweets" in why_not
+    # Text ids (the warehouse hashes them).
+    truth = _write_truth(tmp_path / "c", ['"u-1","news",1.0'], ['"t-10","news",0.5'])
+    lists, why_not = ground_truth_lists(truth, catalogue, [1], {}, k=3)
+    assert lists == {} and "cannot be read: invalid literal for int()" in why_not
 
 
 # --- the whole evaluation on synthetic marts -------------------------------------------

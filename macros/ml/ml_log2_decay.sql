@@ -19,11 +19,12 @@
     shifted power is in (0, 1] and the largest is exactly 1, so the sum is at
     least that term's weight). `log2_term`, `anchor` and `weight` are SQL
     expressions; `anchor` must be constant within the group (a window max
-    over it). An aggregate expression: use it in a grouped select. -#}
+    over it). An aggregate expression: use it in a grouped select. The sum is
+    exact (ml_exact_sum), so the result does not depend on row order. -#}
 {% macro ml_log2_sum_exp2(log2_term, anchor, weight='cast(1 as double)') -%}
     (
         max({{ anchor }})
-        + log2(sum({{ weight }} * power(cast(2 as double), {{ log2_term }} - {{ anchor }})))
+        + log2({{ ml_exact_sum(weight ~ ' * power(cast(2 as double), ' ~ log2_term ~ ' - ' ~ anchor ~ ')') }})
     )
 {%- endmacro %}
 

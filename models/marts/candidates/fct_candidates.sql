@@ -24,7 +24,7 @@ fused as (
         scope,
         user_id,
         tweet_id,
-        sum(1.0 / ({{ var('candidate_rrf_k') }} + source_rank)) as retrieval_score,
+        {{ ml_exact_sum('1.0 / (' ~ var('candidate_rrf_k') ~ ' + source_rank)') }} as retrieval_score,
         count(*) as n_sources,
         string_agg(source, ',' order by source) as sources,
         max(case when source = 'item_similarity' then source_rank end) as item_similarity_rank,

@@ -63,13 +63,11 @@ engaged as (
         live.scope,
         live.tweet_id,
         count(*) as engagements,
-        sum(
-            {{ ml_engagement_weight('engagements.event_type') }}
-            * power(
-                cast(2 as double),
-                -{{ ml_hours_between('engagements.event_at', 'live.as_of_at') }} / {{ half_life }}
-            )
-        ) as decayed_engagements
+        {{ ml_exact_sum(
+            ml_engagement_weight('engagements.event_type')
+            ~ ' * power(cast(2 as double), -' ~ ml_hours_between('engagements.event_at', 'live.as_of_at')
+            ~ ' / ' ~ half_life ~ ')'
+        ) }} as decayed_engagements
     from live
     inner join engagements
         on

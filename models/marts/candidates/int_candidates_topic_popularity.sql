@@ -5,7 +5,9 @@
     affinities summed per topic (log2 space) and normalised to shares; the
     candidate_user_topics largest are kept. Within a topic, tweets are taken
     in trend-score order, twice the source's quota (so enough remain once
-    seen ones are removed); a candidate's score is topic share * trend score. -#}
+    seen ones are removed); a candidate's score is log2(topic share * trend
+    score), in log2 space because over years of history an old topic's share
+    underflows to 0. -#}
 {%- set quota = candidate_quota('topic_popularity') | int %}
 
 with
@@ -26,22 +28,21 @@ user_topics as (
         scope,
         user_id,
         topic,
-        {{ ml_log2_sum_exp2('log2_affinity', 'log2_anchor') }} as log2_weight
+        round({{ ml_log2_sum_exp2('log2_affinity', 'log2_anchor') }}, 9) as log2_weight
     from history
     group by scope, user_id, topic
 ),
 
--- Shares relative to the user's strongest topic (2 ^ (w - max w)), so the
--- normalisation is exact at any age.
+-- Each topic's weight relative to the user's strongest (2 ^ (w - max w), in
+-- (0, 1], the strongest exactly 1), so the share's log2 stays finite however
+-- far apart old and new tastes are.
 relative_weights as (
     select
         scope,
         user_id,
         topic,
         log2_weight,
-        power(
-            cast(2 as double), log2_weight - max(log2_weight) over (partition by scope, user_id)
-        ) as relative_weight
+        log2_weight - max(log2_weight) over (partition by scope, user_id) as log2_relative_weight
     from user_topics
 ),
 
@@ -50,7 +51,12 @@ topic_shares as (
         scope,
         user_id,
         topic,
-        relative_weight / sum(relative_weight) over (partition by scope, user_id) as topic_share,
+        log2_relative_weight
+        - log2(
+            {{ ml_exact_sum(
+                'power(cast(2 as double), log2_relative_weight)', over='partition by scope, user_id',
+            ) }}
+        ) as log2_topic_share,
         row_number() over (
             partition by scope, user_id order by log2_weight desc, topic asc
         ) as topic_rank
@@ -85,7 +91,8 @@ final as (
         cast(topic_shares.scope as varchar) as scope,
         cast(topic_shares.user_id as bigint) as user_id,
         cast(trending.tweet_id as bigint) as tweet_id,
-        cast(round(topic_shares.topic_share * trending.trend_score, 12) as double) as source_score
+        cast(round(topic_shares.log2_topic_share + log2(trending.trend_score), 9) as double)
+            as source_score
     from topic_shares
     inner join trending
         on
