@@ -19,14 +19,13 @@ sources as (
     from {{ ref('fct_candidate_sources') }}
 ),
 
-fused as (
+-- One row per candidate with its rank in each source (a plain hash
+-- aggregate: no per-group string sort).
+pivoted as (
     select
         scope,
         user_id,
         tweet_id,
-        {{ ml_exact_sum('1.0 / (' ~ var('candidate_rrf_k') ~ ' + source_rank)') }} as retrieval_score,
-        count(*) as n_sources,
-        string_agg(source, ',' order by source) as sources,
         max(case when source = 'item_similarity' then source_rank end) as item_similarity_rank,
         max(case when source = 'followed_authors' then source_rank end) as followed_authors_rank,
         max(case when source = 'topic_popularity' then source_rank end) as topic_popularity_rank,
@@ -34,6 +33,32 @@ fused as (
         max(case when source = 'cold_start' then source_rank end) as cold_start_rank
     from sources
     group by scope, user_id, tweet_id
+),
+
+-- The fusion sum and the source list in a fixed source order, so they do not
+-- depend on the order rows arrive in.
+fused as (
+    select
+        *,
+        coalesce(1.0 / ({{ var('candidate_rrf_k') }} + item_similarity_rank), 0)
+        + coalesce(1.0 / ({{ var('candidate_rrf_k') }} + followed_authors_rank), 0)
+        + coalesce(1.0 / ({{ var('candidate_rrf_k') }} + topic_popularity_rank), 0)
+        + coalesce(1.0 / ({{ var('candidate_rrf_k') }} + co_engagement_rank), 0)
+        + coalesce(1.0 / ({{ var('candidate_rrf_k') }} + cold_start_rank), 0) as retrieval_score,
+        case when item_similarity_rank is not null then 1 else 0 end
+        + case when followed_authors_rank is not null then 1 else 0 end
+        + case when topic_popularity_rank is not null then 1 else 0 end
+        + case when co_engagement_rank is not null then 1 else 0 end
+        + case when cold_start_rank is not null then 1 else 0 end as n_sources,
+        concat_ws(
+            ',',
+            case when co_engagement_rank is not null then 'co_engagement' end,
+            case when cold_start_rank is not null then 'cold_start' end,
+            case when followed_authors_rank is not null then 'followed_authors' end,
+            case when item_similarity_rank is not null then 'item_similarity' end,
+            case when topic_popularity_rank is not null then 'topic_popularity' end
+        ) as sources
+    from pivoted
 ),
 
 ranked as (

@@ -1,24 +1,5 @@
 with
 
-engagements as (
-    select
-        user_id,
-        tweet_id,
-        event_type,
-        event_at
-    from {{ ref('fct_engagements') }}
-    where
-        is_engagement
-        and not is_bot_user
-),
-
-scopes as (
-    select
-        scope,
-        as_of_at
-    from {{ ref('int_ml_scopes') }}
-),
-
 neighbours as (
     select
         scope,
@@ -28,36 +9,18 @@ neighbours as (
     from {{ ref('sim_tweet_tweet') }}
 ),
 
--- Each engagement weighted by its type and decayed by its age at the scope's
--- as-of time; only events strictly before the as-of time. Everything below
--- is in log2 space (macro ml_log2_sum_exp2): over a long history the decay
--- factors underflow, and scores would tie at 0 and rank by tweet id.
-weighted_engagements as (
-    select
-        scopes.scope,
-        engagements.user_id,
-        engagements.tweet_id,
-        {{ ml_engagement_weight('engagements.event_type') }} as weight,
-        {{ ml_log2_decay('engagements.event_at', 'scopes.as_of_at') }} as log2_decay,
-        max({{ ml_log2_decay('engagements.event_at', 'scopes.as_of_at') }}) over (
-            partition by scopes.scope, engagements.user_id, engagements.tweet_id
-        ) as log2_decay_anchor
-    from engagements
-    inner join scopes
-        on engagements.event_at < scopes.as_of_at
-),
-
--- One row per tweet the user engaged with: these are also the tweets that
--- can never be the user's candidates. log2_affinity = log2(sum of weight *
--- decay factor).
+-- One row per tweet the user engaged with before the scope's as-of time, with
+-- the user's decayed affinity to it in log2 space (int_candidate_user_history:
+-- over a long history the decay factors underflow, and scores would tie at 0
+-- and rank by tweet id). These are also the tweets that can never be the
+-- user's candidates.
 affinities as (
     select
         scope,
         user_id,
         tweet_id,
-        {{ ml_log2_sum_exp2('log2_decay', 'log2_decay_anchor', 'weight') }} as log2_affinity
-    from weighted_engagements
-    group by scope, user_id, tweet_id
+        log2_affinity
+    from {{ ref('int_candidate_user_history') }}
 ),
 
 -- log2(affinity * cosine) of each path from an engaged tweet to a neighbour,
