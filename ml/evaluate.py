@@ -61,7 +61,6 @@ from ml.rankers import (
 from ml.ranking_metrics import RANKING_METRICS, per_user_values
 from ml.registry import current_model
 
-Recommendations = dict[int, list[int]]
 Relevant = dict[int, set[int]]
 
 MODEL = "model"
@@ -168,7 +167,7 @@ def relevant_items(
 
 def model_recommendations(
     con: duckdb.DuckDBPyConnection, model_version: int, k: int
-) -> Recommendations:
+) -> Lists:
     rows = con.execute(
         """
         select user_id, tweet_id
@@ -178,7 +177,7 @@ def model_recommendations(
         """,
         [model_version, k],
     ).fetchall()
-    recs: Recommendations = defaultdict(list)
+    recs: Lists = defaultdict(list)
     for user_id, tweet_id in rows:
         recs[int(user_id)].append(int(tweet_id))
     return dict(recs)
