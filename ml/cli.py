@@ -37,7 +37,7 @@ from ml.evaluate import evaluate
 from ml.evaluation_report import report_lines, result_rows
 from ml.registry import NoModelError, current_model, list_models
 from ml.score import score
-from ml.train import train
+from ml.train import check_row_sources, train
 
 
 def _print(title: str, record: object) -> None:
@@ -79,6 +79,13 @@ def _status(db: Path) -> int:
     return 0
 
 
+def _training_rows(value: str) -> tuple[str, ...]:
+    try:
+        return check_row_sources(tuple(part.strip() for part in value.split(",") if part.strip()))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=Path, default=None, help="DuckDB warehouse file")
@@ -103,6 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="score: the candidates only, not the training set (the stream's hot path; the "
         "monitoring reports read the training set's scores)",
+    )
+    common.add_argument(
+        "--training-rows",
+        type=_training_rows,
+        default=TrainConfig().training_rows,
+        help="train: where labelled rows come from, comma-separated: logged (impressions), "
+        "candidates (retrieval's candidates at an earlier as-of time); default: both",
     )
     parser = argparse.ArgumentParser(
         prog="python -m ml", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -131,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "status":
         return _status(db)
     if args.command in ("train", "all"):
-        result = train(db, models_dir, TrainConfig())
+        result = train(db, models_dir, TrainConfig(training_rows=args.training_rows))
         _print("train", result)
         if not result.passed_quality_gate:
             print("model failed its quality gate: registered, not current", file=sys.stderr)

@@ -117,6 +117,13 @@ class TrainConfig:
     # same rows and config give the same sample). The registry's metrics_json records
     # it under "training_sample". None: always fit on every row.
     max_train_rows: int | None = 300_000
+    # Where the labelled rows come from (ml.train.ROW_SOURCES): "logged" = the
+    # impressions of marts.feat_training_set (engagements and sampled negatives on an
+    # implicit-feedback log), "candidates" = marts.feat_candidate_training_set, the
+    # candidates retrieval offered at an earlier as-of time. Both by default: the model
+    # ranks candidates, so it learns from them, and the logged rows add the many
+    # impressions' signal (ml/README.md, "Training rows", has the measurements).
+    training_rows: tuple[str, ...] = ("logged", "candidates")
     model_kinds: tuple[str, ...] = ("hist_gradient_boosting", "logistic_regression")
     hgb_max_iter: int = 200
     hgb_learning_rate: float = 0.05

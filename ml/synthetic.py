@@ -2,6 +2,7 @@
 
 It is NOT the project's data generator (datagen/ builds raw events for dbt); it writes the
 marts directly, with the column contract of marts.feat_training_set,
+marts.feat_candidate_training_set (empty: every synthetic training row is logged),
 marts.feat_scoring_candidates, marts.fct_candidate_sources, marts.fct_engagements and
 marts.dim_tweets, so ml can be
 tested before, and independently of, the SQL layers.
@@ -188,6 +189,15 @@ def build_synthetic_warehouse(db_path: Path | str, spec: SyntheticSpec | None = 
             select impression_id, user_id, tweet_id, author_id, impression_at,
                    cast(label as integer) as label, split, {feature_sql}
             from training_rows order by impression_id
+            """
+        )
+        con.execute(
+            f"""
+            create or replace table marts.feat_candidate_training_set as
+            select impression_id as request_id, 'train' as scope, user_id, tweet_id, author_id,
+                   impression_at as as_of_at, cast(label as integer) as label, split,
+                   {feature_sql}
+            from training_rows where false
             """
         )
         con.execute(

@@ -1,8 +1,12 @@
 """Training: fit candidate pipelines on the train split, pick one on validation, register.
 
-Data: marts.feat_training_set, rows with split 'train' (fit) and 'validation' (select,
-report, gate). The test split is never read here: it is the later window the ranking
-evaluation and the monitoring models use.
+Data (``TrainConfig.training_rows``): the logged rows of marts.feat_training_set
+(impressions, or engagements and sampled negatives on an implicit-feedback log) and the
+candidate rows of marts.feat_candidate_training_set (what retrieval offered at an earlier
+as-of time, labelled by what the user then engaged with), with split 'train' (fit) and
+'validation' (select, report, gate). Both tables carry the same f_ features; the
+retrieval features are NULL on logged rows. The test split is never read here: it is the
+later window the ranking evaluation and the monitoring models use.
 
 Selection: every kind in ``TrainConfig.model_kinds`` is fitted with the same fixed
 random_state; the one with the highest validation ROC AUC wins (ties: the earlier kind in
@@ -45,6 +49,7 @@ from ml.db import MARTS_SCHEMA, connect, init_ml_schema, require_table, stream_a
 from ml.features import (
     FEATURE_DTYPE,
     Feature,
+    check_features,
     discover_features,
     empty_feature_matrix,
     feature_select_sql,
@@ -63,6 +68,44 @@ from ml.registry import (
 from ml.sampling import stratified_sample
 
 TRAINING_TABLE = "feat_training_set"
+CANDIDATE_TRAINING_TABLE = "feat_candidate_training_set"
+
+
+@dataclass(frozen=True)
+class RowSource:
+    """A table of labelled rows: its name and its row id and row time columns."""
+
+    table: str
+    id_column: str
+    time_column: str
+
+
+# TrainConfig.training_rows names these.
+ROW_SOURCES = {
+    "logged": RowSource(TRAINING_TABLE, "impression_id", "impression_at"),
+    "candidates": RowSource(CANDIDATE_TRAINING_TABLE, "request_id", "as_of_at"),
+}
+
+
+def _labelled_rows_sql(sources: tuple[str, ...], feature_sql: str) -> str:
+    """One relation over the chosen sources' rows: source, row_id, row_at, user_id,
+    tweet_id, label, split and the features, in the same columns for every source."""
+    selects = [
+        f"""
+        select
+            '{name}' as source,
+            cast({ROW_SOURCES[name].id_column} as varchar) as row_id,
+            cast({ROW_SOURCES[name].time_column} as timestamp) as row_at,
+            cast(user_id as bigint) as user_id,
+            cast(tweet_id as bigint) as tweet_id,
+            cast(label as bigint) as label,
+            split
+            {", " + feature_sql if feature_sql else ""}
+        from {MARTS_SCHEMA}.{ROW_SOURCES[name].table}
+        """
+        for name in sources
+    ]
+    return "(" + " union all ".join(selects) + ") as labelled_rows"
 
 
 @dataclass(frozen=True)
@@ -79,10 +122,21 @@ class SplitData:
     start: datetime | None
     end: datetime | None
     digest: str
+    # Rows and positives per row source (ROW_SOURCES), in source order.
+    by_source: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def rows(self) -> int:
         return len(self.labels)
+
+    def source_slices(self) -> dict[str, slice]:
+        """Each row source's rows: contiguous, since rows are ordered by source name."""
+        slices, start = {}, 0
+        for name in sorted(self.by_source):
+            stop = start + self.by_source[name]["rows"]
+            slices[name] = slice(start, stop)
+            start = stop
+        return slices
 
 
 @dataclass(frozen=True)
@@ -142,41 +196,49 @@ class TrainResult:
     quality_gate: dict[str, object] = field(default_factory=dict)
 
 
-def load_split(con: duckdb.DuckDBPyConnection, split: str, features: list[Feature]) -> SplitData:
-    """Rows of one split, features as float32 (DuckDB casts; NULL -> NaN).
+def load_split(
+    con: duckdb.DuckDBPyConnection,
+    split: str,
+    features: list[Feature],
+    sources: tuple[str, ...] = ("logged",),
+) -> SplitData:
+    """Rows of one split from the row `sources`, features as float32 (DuckDB casts;
+    NULL -> NaN), ordered by source then row id.
 
     Batches stream from DuckDB into preallocated arrays, so the split is held once (no
     Arrow table beside a numpy copy, no float64 matrix) and hashed on the way in."""
-    count, start, end = con.execute(
+    feature_sql = feature_select_sql(features)
+    relation = _labelled_rows_sql(sources, feature_sql)
+    counts = con.execute(
         f"""
-        select
-            count(*),
-            min(cast(impression_at as timestamp)),
-            max(cast(impression_at as timestamp))
-        from {MARTS_SCHEMA}.{TRAINING_TABLE}
+        select source, count(*), coalesce(sum(label), 0), min(row_at), max(row_at)
+        from {relation}
         where split = ?
+        group by source
         """,
         [split],
-    ).fetchall()[0]
-    rows = int(count)
+    ).fetchall()
+    by_source = {
+        name: {"rows": int(n), "positives": int(p)}
+        for name in sources
+        for source, n, p, _, _ in counts
+        if source == name
+    }
+    rows = sum(int(n) for _, n, _, _, _ in counts)
+    start = min((first for *_, first, _ in counts if first is not None), default=None)
+    end = max((last for *_, last in counts if last is not None), default=None)
     user_ids = np.empty(rows, dtype=np.int64)
     tweet_ids = np.empty(rows, dtype=np.int64)
     labels = np.empty(rows, dtype=np.int64)
     matrix = empty_feature_matrix(rows, features)
     ids_digest, labels_digest, features_digest = (hashlib.sha256() for _ in range(3))
-    feature_sql = feature_select_sql(features)
     reader = stream_arrow(
         con,
         f"""
-        select
-            cast(impression_id as varchar) as impression_id,
-            cast(user_id as bigint) as user_id,
-            cast(tweet_id as bigint) as tweet_id,
-            cast(label as bigint) as label
-            {", " + feature_sql if feature_sql else ""}
-        from {MARTS_SCHEMA}.{TRAINING_TABLE}
+        select * exclude (row_at, split)
+        from {relation}
         where split = ?
-        order by impression_id
+        order by source, row_id
         """,
         [split],
     )
@@ -189,7 +251,7 @@ def load_split(con: duckdb.DuckDBPyConnection, split: str, features: list[Featur
         tweet_ids[filled:stop] = batch.column("tweet_id").to_numpy(zero_copy_only=False)
         labels[filled:stop] = batch.column("label").to_numpy(zero_copy_only=False)
         fill_feature_rows(matrix, filled, batch, features)
-        ids = batch.column("impression_id").to_pylist()
+        ids = batch.column("row_id").to_pylist()
         ids_digest.update("".join(f"{i}\x1f" for i in ids).encode())
         labels_digest.update(labels[filled:stop].tobytes())
         block = matrix[filled:stop]
@@ -210,7 +272,78 @@ def load_split(con: duckdb.DuckDBPyConnection, split: str, features: list[Featur
         start=start,
         end=end,
         digest=digest.hexdigest(),
+        by_source=by_source,
     )
+
+
+def check_row_sources(names: tuple[str, ...]) -> tuple[str, ...]:
+    """`names` if they are known row sources (at least one, no repeats); else one line
+    saying what to pass."""
+    unknown = [n for n in names if n not in ROW_SOURCES]
+    if unknown or not names or len(set(names)) != len(names):
+        raise ValueError(
+            f"training_rows must name one or more of {', '.join(ROW_SOURCES)} once each, "
+            f"got {list(names)}"
+        )
+    return names
+
+
+def source_features(con: duckdb.DuckDBPyConnection, sources: tuple[str, ...]) -> list[Feature]:
+    """The f_ features of the first source's table, which every other source's table
+    must have exactly (FeatureMismatchError names the difference)."""
+    tables = [ROW_SOURCES[name].table for name in sources]
+    for table in tables:
+        require_table(con, MARTS_SCHEMA, table)
+    features = discover_features(con, tables[0])
+    if not features:
+        raise ValueError(f"{MARTS_SCHEMA}.{tables[0]} has no f_ feature columns")
+    for table in tables[1:]:
+        check_features(features, discover_features(con, table), f"{MARTS_SCHEMA}.{table}")
+    return features
+
+
+def per_source_baseline(train: SplitData, validation: SplitData, config: TrainConfig) -> np.ndarray:
+    """The CTR baseline's validation scores, fitted and applied per row source.
+
+    Logged impressions and retrieval's candidates have very different positive rates
+    (about 40% against 2% on the sample): one baseline over both would mostly rank the
+    sources apart, and a model that only learned which table a row came from would
+    beat it. Per source, the gate compares the model with a baseline that knows that
+    much already."""
+    scores = np.empty(validation.rows, dtype=np.float64)
+    fitted = train.source_slices()
+    for name, rows in validation.source_slices().items():
+        part = fitted.get(name, slice(0, 0))
+        if part.stop > part.start:
+            baseline = CtrBaseline.fit(
+                train.user_ids[part],
+                train.tweet_ids[part],
+                train.labels[part],
+                config.baseline_prior_strength,
+            )
+        else:  # No train rows of this source: the rate of every train row.
+            baseline = CtrBaseline.fit(
+                train.user_ids, train.tweet_ids, train.labels, config.baseline_prior_strength
+            )
+        scores[rows] = baseline.predict(validation.user_ids[rows], validation.tweet_ids[rows])
+    return scores
+
+
+def validation_by_source(
+    validation: SplitData, model: np.ndarray, baseline: np.ndarray, config: TrainConfig
+) -> dict[str, dict[str, object]]:
+    """The model's and the baseline's validation ROC AUC and log loss on each row source
+    with both labels: the blended figures mix two base rates, these do not."""
+    report: dict[str, dict[str, object]] = {}
+    for name, rows in validation.source_slices().items():
+        labels = validation.labels[rows]
+        entry: dict[str, object] = dict(validation.by_source[name])
+        if len(np.unique(labels)) == 2:
+            for who, scores in (("model", model[rows]), ("baseline", baseline[rows])):
+                metrics = classification_metrics(labels, scores, config.calibration_bins)
+                entry[who] = {k: metrics[k] for k in ("roc_auc", "log_loss")}
+        report[name] = entry
+    return report
 
 
 def training_data_hash(features: list[Feature], splits: dict[str, SplitData]) -> str:
@@ -382,13 +515,11 @@ def train(
     """
     config = config or TrainConfig()
     started = time.perf_counter()
+    sources = check_row_sources(config.training_rows)
     with connect(db_path, read_only=True) as con:
-        require_table(con, MARTS_SCHEMA, TRAINING_TABLE)
-        features = discover_features(con, TRAINING_TABLE)
-        if not features:
-            raise ValueError(f"{MARTS_SCHEMA}.{TRAINING_TABLE} has no f_ feature columns")
-        train_split = load_split(con, "train", features)
-        validation = load_split(con, "validation", features)
+        features = source_features(con, sources)
+        train_split = load_split(con, "train", features, sources)
+        validation = load_split(con, "validation", features, sources)
     for name, data in (("train", train_split), ("validation", validation)):
         if len(np.unique(data.labels)) < 2:
             raise ValueError(f"the {name} split needs both labels, has {data.rows} rows")
@@ -426,13 +557,7 @@ def train(
     )
     pipeline, model_metrics = candidates[best_kind]
 
-    baseline = CtrBaseline.fit(
-        train_split.user_ids,
-        train_split.tweet_ids,
-        train_split.labels,
-        config.baseline_prior_strength,
-    )
-    baseline_scores = baseline.predict(validation.user_ids, validation.tweet_ids)
+    baseline_scores = per_source_baseline(train_split, validation, config)
     baseline_metrics = classification_metrics(
         validation.labels, baseline_scores, config.calibration_bins
     )
@@ -474,6 +599,13 @@ def train(
                     for k, (_, m) in candidates.items()
                 },
                 "training_sample": sample.describe(config),
+                "training_rows": {
+                    "train": train_split.by_source,
+                    "validation": validation.by_source,
+                },
+                "validation_by_source": validation_by_source(
+                    validation, model_scores[best_kind], baseline_scores, config
+                ),
                 "quality_gate": gate.as_record(),
             },
             val_roc_auc=float(model_metrics["roc_auc"]),  # type: ignore[arg-type]

@@ -40,7 +40,7 @@ TRAINING_SCORES_KEY = AssetKey(["ml", "training_set_scores"])
 @asset(
     key=MODEL_KEY,
     group_name=GROUP,
-    deps=[AssetKey("feat_training_set")],
+    deps=[AssetKey("feat_training_set"), AssetKey("feat_candidate_training_set")],
     pool=POOL,
     kinds={"scikit-learn", "duckdb"},
     description="Train candidate pipelines on the point-in-time training set, pick the best "

@@ -104,9 +104,15 @@ def summarize(db_path: Path) -> str:
             ),
             _optional(
                 con,
-                "Training set (point-in-time, split by time):",
-                "select split, count(*) as impressions, round(avg(label), 4) as positive_rate"
-                " from marts.feat_training_set group by split order by min(impression_at)",
+                "Training rows (point-in-time, split by time; logged impressions and"
+                " retrieval's candidates at earlier as-of times):",
+                "select split, source, count(*) as rows, round(avg(label), 4) as positive_rate"
+                " from (select split, 'logged' as source, label from marts.feat_training_set"
+                " union all select split, 'candidates', label"
+                " from marts.feat_candidate_training_set)"
+                " group by split, source"
+                " order by case split when 'train' then 0 when 'validation' then 1 else 2 end,"
+                " source desc",
             ),
             _optional(
                 con,
@@ -151,11 +157,14 @@ def summarize(db_path: Path) -> str:
             _optional(
                 con,
                 "Top recommendations for three users:",
-                "select user_id, rank, tweet_id, round(score, 4) as score from ml.recommendations"
-                f" where scope = 'serving' and model_version = {CURRENT_VERSION}"
-                " and user_id in (select distinct user_id from ml.recommendations"
+                "select r.user_id, r.rank, r.tweet_id, round(r.score, 4) as score,"
+                " c.candidate_sources as sources from ml.recommendations as r"
+                " left join marts.feat_scoring_candidates as c on c.scope = r.scope"
+                " and c.user_id = r.user_id and c.tweet_id = r.tweet_id"
+                f" where r.scope = 'serving' and r.model_version = {CURRENT_VERSION}"
+                " and r.user_id in (select distinct user_id from ml.recommendations"
                 " where scope = 'serving' order by user_id limit 3)"
-                " and rank <= 3 order by user_id, rank",
+                " and r.rank <= 3 order by r.user_id, r.rank",
             ),
         ]
     finally:

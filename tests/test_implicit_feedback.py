@@ -82,7 +82,8 @@ def test_training_rows_are_engagements_and_sampled_negatives(action_only: Action
         _query(
             action_only.db,
             "select request_kind, count(*) from intermediate.int_feature_requests"
-            " where request_kind <> 'candidate' group by request_kind",
+            " where request_kind not in ('candidate', 'training_candidate')"
+            " group by request_kind",
         )
     )
     assert set(kinds) == {"engagement", "sampled_negative"}

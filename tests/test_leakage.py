@@ -52,6 +52,18 @@ def training_rows(db_path: Path) -> tuple[list[str], Rows, dict[str, datetime]]:
     return names, {r[0]: tuple(r[2:]) for r in rows}, {r[0]: r[1] for r in rows}
 
 
+def candidate_training_rows(db_path: Path) -> tuple[Rows, dict[str, datetime]]:
+    """(request_id -> feature values, request_id -> as_of_at) of the candidate training
+    set, features in feat_training_set's order (the same f_ columns)."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        names = feature_columns(con)
+        rows = con.execute(
+            f"select request_id, as_of_at, {', '.join(names)} "
+            "from marts.feat_candidate_training_set"
+        ).fetchall()
+    return {r[0]: tuple(r[2:]) for r in rows}, {r[0]: r[1] for r in rows}
+
+
 def same_value(a: object, b: object) -> bool:
     if isinstance(a, float) and isinstance(b, float):
         return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=REL_TOL)
@@ -106,11 +118,17 @@ def leakage_runs(
         root / "target",
         after_seed=lambda path: changed.append(rewrite_future_events(path, cutoff)),
     )
-    return training_rows(ml_warehouse), training_rows(db_path), cutoff, changed[0]
+    return (
+        training_rows(ml_warehouse),
+        training_rows(db_path),
+        cutoff,
+        changed[0],
+        (candidate_training_rows(ml_warehouse), candidate_training_rows(db_path)),
+    )
 
 
 def test_rows_before_cutoff_keep_every_feature(leakage_runs) -> None:
-    (names, baseline, times), (_, rebuilt, _), cutoff, changed = leakage_runs
+    (names, baseline, times), (_, rebuilt, _), cutoff, changed, _ = leakage_runs
     assert changed > 1000, "the rewrite must touch a real share of the events"
     before = [i for i, at in times.items() if at < cutoff]
     assert len(before) > 1000
@@ -126,13 +144,49 @@ def test_rows_before_cutoff_keep_every_feature(leakage_runs) -> None:
 
 def test_rows_after_cutoff_do_change(leakage_runs) -> None:
     """The companion: the rewrite is visible downstream, so the test above can fail."""
-    (names, baseline, times), (_, rebuilt, _), cutoff, _ = leakage_runs
+    (names, baseline, times), (_, rebuilt, _), cutoff, _, _ = leakage_runs
     after = [i for i, at in times.items() if at >= cutoff and i in rebuilt]
     moved = [i for i in after if changed_features(names, baseline[i], rebuilt[i])]
     assert len(moved) > len(after) // 10, f"only {len(moved)} of {len(after)} rows changed"
     moved_names = {n for i in moved for n in changed_features(names, baseline[i], rebuilt[i])}
     # Point-in-time tweet, user-author and daily user features all see the rewrite.
     assert {"f_tweet_engagements", "f_user_author_affinity", "f_user_likes_7d"} <= moved_names
+
+
+def test_candidate_rows_before_cutoff_keep_every_feature(leakage_runs) -> None:
+    """Candidates retrieved as of a time before the cut-off keep their point-in-time and
+    retrieval features; those as of a later time see the rewrite. Which rows exist is
+    not compared: a training scope keeps the users with a positive in its label window,
+    which is future data by design (like a label)."""
+    (names, *_), _, cutoff, _, ((baseline, times), (rebuilt, _)) = leakage_runs
+    kept = [i for i, at in times.items() if i in rebuilt]
+    before = [i for i in kept if times[i] < cutoff]
+    after = [i for i in kept if times[i] >= cutoff]
+    assert len(before) > 1000 and len(after) > 1000, (len(before), len(after))
+    leaks = {
+        i: changed_features(names, baseline[i], rebuilt[i])
+        for i in before
+        if changed_features(names, baseline[i], rebuilt[i])
+    }
+    assert not leaks, f"{len(leaks)} candidate rows before the cut-off changed: {list(leaks)[:3]}"
+    moved = [i for i in after if changed_features(names, baseline[i], rebuilt[i])]
+    assert len(moved) > len(after) // 10, f"only {len(moved)} of {len(after)} rows changed"
+
+
+def test_candidate_labels_end_before_the_test_window(ml_warehouse: Path) -> None:
+    """A candidate training row is labelled by engagements before the test window starts:
+    the backtest the model is evaluated on never labels a training row."""
+    with duckdb.connect(str(ml_warehouse), read_only=True) as con:
+        rows, latest, test_start = con.execute(
+            """
+            select count(*), max(scopes.label_until_at), any_value(windows.test_start_at)
+            from marts.feat_candidate_training_set as training
+            inner join intermediate.int_ml_scopes as scopes on training.scope = scopes.scope
+            cross join intermediate.int_ml_time_windows as windows
+            """
+        ).fetchone()
+    assert rows > 1000
+    assert latest <= test_start
 
 
 

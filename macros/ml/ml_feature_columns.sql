@@ -69,3 +69,35 @@
     {%- endfor -%}
     {{ casts | join(',\n        ') }}
 {%- endmacro %}
+
+{#- Retrieval features of a candidate (fct_candidates, the column each is
+    read from): how the sources offered it. Logged training rows
+    (feat_training_set) were not retrieved and carry NULL, which the model
+    reads as "not a retrieved candidate"; candidate rows (feat_candidate_training_set,
+    feat_scoring_candidates) carry the values. A source's rank is NULL when
+    that source did not offer the tweet. -#}
+{% macro ml_source_feature_columns() -%}
+    {{ return([
+        {'name': 'f_retrieval_score', 'data_type': 'double', 'column': 'retrieval_score'},
+        {'name': 'f_retrieval_rank', 'data_type': 'integer', 'column': 'retrieval_rank'},
+        {'name': 'f_n_sources', 'data_type': 'integer', 'column': 'n_sources'},
+        {'name': 'f_item_similarity_rank', 'data_type': 'integer', 'column': 'item_similarity_rank'},
+        {'name': 'f_followed_authors_rank', 'data_type': 'integer', 'column': 'followed_authors_rank'},
+        {'name': 'f_topic_popularity_rank', 'data_type': 'integer', 'column': 'topic_popularity_rank'},
+        {'name': 'f_co_engagement_rank', 'data_type': 'integer', 'column': 'co_engagement_rank'},
+        {'name': 'f_cold_start_rank', 'data_type': 'integer', 'column': 'cold_start_rank'},
+    ]) }}
+{%- endmacro %}
+
+{#- The retrieval features as a typed select list read from `relation` (a
+    fct_candidates row), or NULL typed columns when `relation` is none. -#}
+{% macro ml_source_feature_select_list(relation=none) -%}
+    {%- set casts = [] -%}
+    {%- for column in ml_source_feature_columns() -%}
+        {%- set value = relation ~ '.' ~ column['column'] if relation else 'null' -%}
+        {%- do casts.append(
+            'cast(' ~ value ~ ' as ' ~ column['data_type'] ~ ') as ' ~ column['name']
+        ) -%}
+    {%- endfor -%}
+    {{ casts | join(',\n        ') }}
+{%- endmacro %}

@@ -2,7 +2,8 @@
     candidates in one place, where the rules that apply to all of them are
     kept once. With exclude_seen_items (the default) a tweet the user
     engaged with before the as-of time is never a candidate (the item
-    similarity source removes those itself, always). Each source's rows are
+    similarity source removes those itself, always). A training scope keeps
+    only its users (int_ml_training_scope_users). Each source's rows are
     ranked per user by its score (ties: smaller tweet_id) and cut at its
     quota in candidate_sources. -#}
 
@@ -39,6 +40,20 @@ seen as (
         user_id,
         tweet_id
     from {{ ref('int_candidate_user_history') }}
+),
+
+scopes as (
+    select
+        scope,
+        is_training
+    from {{ ref('int_ml_scopes') }}
+),
+
+training_users as (
+    select
+        scope,
+        user_id
+    from {{ ref('int_ml_training_scope_users') }}
 ),
 
 unioned as (
@@ -83,15 +98,27 @@ unioned as (
     from cold_start
 ),
 
-unseen as (
+targeted as (
     select unioned.*
     from unioned
+    inner join scopes
+        on unioned.scope = scopes.scope
+    left join training_users
+        on
+            unioned.scope = training_users.scope
+            and unioned.user_id = training_users.user_id
+    where not scopes.is_training or training_users.user_id is not null
+),
+
+unseen as (
+    select targeted.*
+    from targeted
     {%- if var('exclude_seen_items') %}
     left join seen
         on
-            unioned.scope = seen.scope
-            and unioned.user_id = seen.user_id
-            and unioned.tweet_id = seen.tweet_id
+            targeted.scope = seen.scope
+            and targeted.user_id = seen.user_id
+            and targeted.tweet_id = seen.tweet_id
     where seen.tweet_id is null
     {%- endif %}
 ),

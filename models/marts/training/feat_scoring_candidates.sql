@@ -7,7 +7,13 @@ candidates as (
         tweet_id,
         retrieval_score,
         retrieval_rank,
-        sources
+        n_sources,
+        sources,
+        item_similarity_rank,
+        followed_authors_rank,
+        topic_popularity_rank,
+        co_engagement_rank,
+        cold_start_rank
     from {{ ref('fct_candidates') }}
 ),
 
@@ -37,7 +43,8 @@ final as (
         cast(candidates.retrieval_score as double) as candidate_score,
         cast(candidates.retrieval_rank as bigint) as candidate_rank,
         cast(candidates.sources as varchar) as candidate_sources,
-        {{ ml_feature_select_list('features') }}
+        {{ ml_feature_select_list('features') }},
+        {{ ml_source_feature_select_list('candidates') }}
     from candidates
     inner join requests
         on

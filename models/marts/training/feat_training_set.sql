@@ -71,14 +71,9 @@ final as (
         cast(requests.author_id as bigint) as author_id,
         cast(requests.request_at as timestamp) as impression_at,
         cast(coalesce(labels.label, 0) as integer) as label,  -- noqa: RF04
-        cast(
-            case
-                when requests.request_at >= time_windows.test_start_at then 'test'
-                when requests.request_at >= time_windows.validation_start_at then 'validation'
-                else 'train'
-            end as varchar
-        ) as split,
-        {{ ml_feature_select_list('features') }}
+        cast({{ ml_split('requests.request_at', 'time_windows') }} as varchar) as split,
+        {{ ml_feature_select_list('features') }},
+        {{ ml_source_feature_select_list() }}
     from requests
     cross join time_windows
     inner join features

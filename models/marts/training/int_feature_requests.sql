@@ -82,7 +82,8 @@ candidates as (
 scopes as (
     select
         scope,
-        as_of_at
+        as_of_at,
+        is_training
     from {{ ref('int_ml_scopes') }}
 ),
 
@@ -303,15 +304,17 @@ negative_requests as (
     from negatives
 ),
 
--- Scoring requests: every candidate at its scope's as-of time. The slot it
--- will be shown in is unknown, so it is scored as if shown first (position 0),
--- the usual way to take position bias out of a ranking score.
+-- Candidates at their scope's as-of time: scored ('candidate') in the scored
+-- scopes, trained on ('training_candidate') in the training scopes (whose
+-- candidates are their active users', int_ml_training_scope_users). The slot
+-- a candidate will be shown in is unknown, so it is scored as if shown first
+-- (position 0), the usual way to take position bias out of a ranking score.
 candidate_requests as (
     select
         candidates.scope
         || ':' || cast(candidates.user_id as varchar)
         || ':' || cast(candidates.tweet_id as varchar) as request_id,
-        'candidate' as request_kind,
+        case when scopes.is_training then 'training_candidate' else 'candidate' end as request_kind,
         candidates.scope,
         candidates.user_id,
         candidates.tweet_id,

@@ -1,29 +1,62 @@
 {{ config(schema='intermediate') }}
 
+{#- The as-of times retrieval runs at. Two are scored: 'serving' and
+    'backtest' (the evaluation's cut-off). Two are trained on: the ranking
+    evaluation's protocol moved back in time, so the model learns from rows
+    drawn the way it will be used (candidates at an as-of time, labelled by
+    what the user went on to engage with): 'validation' at the validation
+    window's start, labelled up to the test window's start, and 'train' one
+    validation-window length earlier, labelled up to the validation start.
+    A training scope is left out when it would start before the data or has
+    an empty label window. -#}
+
 with
 
 windows as (
     select * from {{ ref('int_ml_time_windows') }}
 ),
 
-serving as (
+scopes as (
     select
         'serving' as scope,
-        serving_as_of_at as as_of_at
+        serving_as_of_at as as_of_at,
+        cast(null as timestamp) as label_until_at,
+        false as is_training
     from windows
-),
-
-backtest as (
+    union all
     select
         'backtest' as scope,
-        test_start_at as as_of_at
+        test_start_at as as_of_at,
+        cast(null as timestamp) as label_until_at,
+        false as is_training
+    from windows
+    union all
+    select
+        'validation' as scope,
+        validation_start_at as as_of_at,
+        test_start_at as label_until_at,
+        true as is_training
+    from windows
+    union all
+    select
+        'train' as scope,
+        validation_start_at - (test_start_at - validation_start_at) as as_of_at,
+        validation_start_at as label_until_at,
+        true as is_training
     from windows
 ),
 
 final as (
-    select * from serving
-    union all
-    select * from backtest
+    select
+        cast(scopes.scope as varchar) as scope,
+        cast(scopes.as_of_at as timestamp) as as_of_at,
+        cast(scopes.label_until_at as timestamp) as label_until_at,
+        cast(scopes.is_training as boolean) as is_training
+    from scopes
+    cross join windows
+    where
+        not scopes.is_training
+        or (scopes.as_of_at > windows.data_start_at and scopes.as_of_at < scopes.label_until_at)
 )
 
 select * from final
