@@ -161,7 +161,11 @@ def find_identical(
     """The newest version trained on the same rows with the same configuration, if any.
 
     Training is deterministic (same data and config give the same model), so such a
-    version is the model a new run would produce; its artifact must still be on disk."""
+    version is the model a new run would produce; its artifact must still be on disk.
+    A version that passed its gate is reused only while it is still the current one: if
+    a newer version passed since (trained on other rows or settings), reusing the old
+    one would leave that newer one current, and scoring would not use the model this
+    run stands for; a new version is registered instead."""
     if not table_exists(con, ML_SCHEMA, "model_registry"):
         return None
     rows = con.execute(
@@ -169,9 +173,14 @@ def find_identical(
         " order by model_version desc",
         [training_data_hash],
     ).fetchall()
+    newest_passed = con.execute(
+        "select max(model_version) from ml.model_registry where passed_quality_gate"
+    ).fetchone()[0]
     for row in rows:
         record = _decode(row)
         if record.config == config and Path(record.artifact_path).is_file():
+            if record.passed_quality_gate and record.model_version < newest_passed:
+                return None
             return record
     return None
 

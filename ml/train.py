@@ -19,10 +19,10 @@ label-stratified, seeded sample of that size (recorded in the registry's metrics
 
 Quality gate (ml.gate, settings TrainConfig.quality_gate): validation must hold enough
 rows, positives and negatives to judge, and the chosen model must beat the CTR baseline
-(ml.baseline) beyond noise: the lower bounds of paired-bootstrap intervals of its ROC AUC
-and log loss improvements must be > 0. A model that fails is registered but not current,
-so scoring keeps using the last model that passed. metrics_json["quality_gate"] records
-the counts, the settings and the intervals.
+(ml.baseline, fitted per row source) beyond noise: the lower bounds of paired-bootstrap
+intervals of its ROC AUC and log loss improvements must be > 0. A model that fails is
+registered but not current, so scoring keeps using the last model that passed.
+metrics_json["quality_gate"] records the counts, the settings and the intervals.
 """
 
 from __future__ import annotations
@@ -194,6 +194,9 @@ class TrainResult:
     # The gate's record (ml.gate.GateDecision.as_record: counts, settings, intervals);
     # empty for a reused version registered before the gate recorded it.
     quality_gate: dict[str, object] = field(default_factory=dict)
+    # Per row source (ml.train.ROW_SOURCES): rows, positives, and the model's and the
+    # baseline's validation roc_auc and log_loss (validation_by_source).
+    validation_by_source: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 def load_split(
@@ -496,6 +499,9 @@ def _result_from_record(record: ModelRecord, started: float) -> TrainResult:
             )
         ),
         quality_gate=gate if isinstance(gate := record.metrics.get("quality_gate"), dict) else {},
+        validation_by_source=by_source
+        if isinstance(by_source := record.metrics.get("validation_by_source"), dict)
+        else {},
     )
 
 
@@ -561,6 +567,7 @@ def train(
     baseline_metrics = classification_metrics(
         validation.labels, baseline_scores, config.calibration_bins
     )
+    by_source = validation_by_source(validation, model_scores[best_kind], baseline_scores, config)
     gate = judge(
         validation.labels,
         model_scores[best_kind],
@@ -603,9 +610,7 @@ def train(
                     "train": train_split.by_source,
                     "validation": validation.by_source,
                 },
-                "validation_by_source": validation_by_source(
-                    validation, model_scores[best_kind], baseline_scores, config
-                ),
+                "validation_by_source": by_source,
                 "quality_gate": gate.as_record(),
             },
             val_roc_auc=float(model_metrics["roc_auc"]),  # type: ignore[arg-type]
@@ -652,4 +657,5 @@ def train(
         candidate_roc_auc=candidate_auc,
         fit_rows=sample.rows_used,
         quality_gate=gate.as_record(),
+        validation_by_source=by_source,
     )

@@ -79,6 +79,7 @@ def trained_model(warehouse: WarehouseResource) -> MaterializeResult:
             "train_rows": result.train_rows,
             "validation_rows": result.validation_rows,
             "selection": result.selection_reason,
+            "validation_by_source": MetadataValue.md(_by_source_table(result)),
             "training_data_hash": result.training_data_hash,
             "artifact": MetadataValue.path(result.artifact_path),
         },
@@ -97,6 +98,28 @@ def trained_model(warehouse: WarehouseResource) -> MaterializeResult:
             )
         ],
     )
+
+
+def _by_source_table(result: TrainResult) -> str:
+    """Validation per row source as a markdown table: the blended figures mix logged
+    impressions (high positive rate) with retrieval's candidates (low)."""
+    lines = [
+        "| rows from | rows | positives | roc_auc (baseline) | log_loss (baseline) |",
+        "|---|---|---|---|---|",
+    ]
+    for source, entry in sorted(result.validation_by_source.items(), reverse=True):
+        auc, loss = (_model_and_baseline(entry, m) for m in ("roc_auc", "log_loss"))
+        lines.append(
+            f"| {source} | {entry.get('rows', 0)} | {entry.get('positives', 0)} | {auc} | {loss} |"
+        )
+    return "\n".join(lines)
+
+
+def _model_and_baseline(entry: dict[str, object], metric: str) -> str:
+    model, baseline = entry.get("model"), entry.get("baseline")
+    if not isinstance(model, dict) or not isinstance(baseline, dict):
+        return "n/a (one label only)"
+    return f"{model[metric]:.4f} ({baseline[metric]:.4f})"
 
 
 def _gate_verdict(result: TrainResult) -> tuple[bool, str]:

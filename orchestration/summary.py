@@ -143,6 +143,23 @@ def summarize(db_path: Path) -> str:
                 " round(baseline_log_loss, 4) as baseline_log_loss"
                 f" from ml.model_registry where model_version = {CURRENT_VERSION}",
             ),
+            _optional(
+                con,
+                "Validation by row source (the blend above mixes two positive rates;"
+                " the baseline is fitted per source):",
+                "select e.key as source, cast(json_extract(e.value, '$.rows') as bigint) as rows,"
+                " round(cast(json_extract(e.value, '$.model.roc_auc') as double), 4)"
+                " as val_roc_auc,"
+                " round(cast(json_extract(e.value, '$.baseline.roc_auc') as double), 4)"
+                " as baseline_roc_auc,"
+                " round(cast(json_extract(e.value, '$.model.log_loss') as double), 4)"
+                " as val_log_loss,"
+                " round(cast(json_extract(e.value, '$.baseline.log_loss') as double), 4)"
+                " as baseline_log_loss"
+                " from ml.model_registry as r,"
+                " json_each(r.metrics_json, '$.validation_by_source') as e"
+                f" where r.model_version = {CURRENT_VERSION} order by source desc",
+            ),
             _ranking(con),
             _optional(
                 con,

@@ -421,3 +421,21 @@ def test_the_cli_refuses_unknown_training_rows_in_one_line(
     error = capsys.readouterr().err.strip().splitlines()[-1]
     assert "training_rows must name one or more of logged, candidates once each" in error
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_an_identical_version_is_reused_only_while_it_is_current(
+    db: Path, tmp_path: Path
+) -> None:
+    """Train, then train with other settings (a newer current version), then with the
+    first settings again: the third run must not hand back version 1 while version 2
+    stays current, so it registers version 3, which scoring then uses."""
+    first = train(db, tmp_path / "models")
+    other = train(db, tmp_path / "models", TrainConfig(hgb_max_iter=50))
+    again = train(db, tmp_path / "models")
+    assert (first.model_version, other.model_version) == (1, 2)
+    assert first.passed_quality_gate and other.passed_quality_gate
+    assert not again.reused_existing_version and again.model_version == 3
+    assert again.training_data_hash == first.training_data_hash
+    with connect(db, read_only=True) as con:
+        assert current_model(con).model_version == 3
+    assert train(db, tmp_path / "models").reused_existing_version

@@ -56,6 +56,7 @@ def test_every_ml_step_is_an_asset(asset_graph) -> None:
         (AssetKey("stg_social__events_validated"), AssetKey(["raw", "events"])),
         (AssetKey("fct_engagements"), AssetKey("stg_social__events")),
         (AssetKey(["ml", "model_registry"]), AssetKey("feat_training_set")),
+        (AssetKey(["ml", "model_registry"]), AssetKey("feat_candidate_training_set")),
         (AssetKey(["ml", "predictions"]), AssetKey(["ml", "model_registry"])),
         (AssetKey(["ml", "recommendations"]), AssetKey("feat_scoring_candidates")),
         (AssetKey(["ml", "evaluations"]), AssetKey(["ml", "recommendations"])),
@@ -95,3 +96,33 @@ def test_error_severity_dbt_tests_are_blocking_checks(asset_graph) -> None:
     assert any(c.blocking for c in checks)
     model_check = [c for c in checks if c.name == "beats_baseline"]
     assert model_check and model_check[0].blocking
+
+
+def test_the_model_asset_shows_validation_per_row_source() -> None:
+    """The markdown table beside the blended metrics: one row per source, the baseline
+    in brackets, and a source with one label says so instead of a number."""
+    import dataclasses
+
+    from ml.train import TrainResult
+    from orchestration.ml_assets import _by_source_table
+
+    required = {
+        f.name: 0
+        for f in dataclasses.fields(TrainResult)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    }
+    result = dataclasses.replace(
+        TrainResult(**required),
+        validation_by_source={
+            "candidates": {"rows": 3, "positives": 0},
+            "logged": {
+                "rows": 5,
+                "positives": 2,
+                "model": {"roc_auc": 0.8, "log_loss": 0.5},
+                "baseline": {"roc_auc": 0.6, "log_loss": 0.65},
+            },
+        },
+    )
+    lines = _by_source_table(result).splitlines()
+    assert lines[2] == "| logged | 5 | 2 | 0.8000 (0.6000) | 0.5000 (0.6500) |"
+    assert lines[3] == "| candidates | 3 | 0 | n/a (one label only) | n/a (one label only) |"

@@ -99,7 +99,7 @@ def test_run_summary_reports_every_stage(full_run) -> None:
     for heading in (
         "Warehouse layers",
         "Raw rows set aside by staging",
-        "Training set",
+        "Training rows",
         "Time windows",
         "Similarity",
         "Current model",
@@ -261,12 +261,13 @@ def test_header_only_events_file_stops_the_run_naming_the_file(
 def test_failing_ml_step_prints_its_message_once(
     full_run, tmp_path: Path, project_root: Path
 ) -> None:
-    """A training set whose validation split has one label: training itself refuses."""
+    """Training rows whose validation split has one label: training itself refuses."""
     _, built = full_run
     shutil.copy(built / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
     try:
-        con.execute("update marts.feat_training_set set label = 0 where split = 'validation'")
+        for table in ("feat_training_set", "feat_candidate_training_set"):
+            con.execute(f"update marts.{table} set label = 0 where split = 'validation'")
     finally:
         con.close()
     run = _make_run(tmp_path, project_root, None, "--job", "retrain_job")

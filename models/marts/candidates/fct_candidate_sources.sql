@@ -2,8 +2,11 @@
     candidates in one place, where the rules that apply to all of them are
     kept once. With exclude_seen_items (the default) a tweet the user
     engaged with before the as-of time is never a candidate (the item
-    similarity source removes those itself, always). A training scope keeps
-    only its users (int_ml_training_scope_users). Each source's rows are
+    similarity source removes those itself, always). A candidate must be live
+    at the as-of time (created before it, not deleted at or before it): the
+    item similarity source starts from tweets engaged with earlier, some of
+    them deleted since. A training scope keeps only its users
+    (int_ml_training_scope_users). Each source's rows are
     ranked per user by its score (ties: smaller tweet_id) and cut at its
     quota in candidate_sources. -#}
 
@@ -45,8 +48,17 @@ seen as (
 scopes as (
     select
         scope,
+        as_of_at,
         is_training
     from {{ ref('int_ml_scopes') }}
+),
+
+tweets as (
+    select
+        tweet_id,
+        created_at,
+        deleted_at
+    from {{ ref('dim_tweets') }}
 ),
 
 training_users as (
@@ -103,11 +115,16 @@ targeted as (
     from unioned
     inner join scopes
         on unioned.scope = scopes.scope
+    inner join tweets
+        on unioned.tweet_id = tweets.tweet_id
     left join training_users
         on
             unioned.scope = training_users.scope
             and unioned.user_id = training_users.user_id
-    where not scopes.is_training or training_users.user_id is not null
+    where
+        (not scopes.is_training or training_users.user_id is not null)
+        and tweets.created_at < scopes.as_of_at
+        and (tweets.deleted_at is null or tweets.deleted_at > scopes.as_of_at)
 ),
 
 unseen as (
