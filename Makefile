@@ -19,7 +19,7 @@ export DAGSTER_HOME := $(CURDIR)/dagster_home
 
 DBT_SOURCES := $(shell find models macros materializations seeds tests/dbt -type f 2>/dev/null) dbt_project.yml profiles.yml selectors.yml
 
-.PHONY: help setup run test lint ui stream seeds practice bench clean
+.PHONY: help setup run test lint ui serve stream seeds practice bench clean
 
 help:  ## List the targets.
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -57,6 +57,13 @@ lint: setup  ## Linters only.
 ui: setup  ## Open the Dagster UI on the whole asset graph (127.0.0.1:3000).
 	$(BIN)/dagster dev --host 127.0.0.1 --port 3000
 
+# make serve PORT=8001 HOST=0.0.0.0 to move it.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+serve: setup  ## HTTP service: recommendations and scores from the latest serving snapshot (127.0.0.1:8000, after make run).
+	$(PY) -m serving serve --host $(HOST) --port $(PORT)
+
 # The stream demo lives in its own folder (git-ignored): landing zone, warehouse, models.
 STREAM_DIR ?= stream_demo
 # Simulated seconds per wall-clock second: 600 lands an hourly batch every 6 s.
@@ -75,6 +82,7 @@ stream: setup  ## Event stream: datagen replays hourly batches into a landing zo
 	  SOCIAL_ML_RAW_DIR=$(CURDIR)/$(STREAM_DIR)/landing \
 	  SOCIAL_ML_DB=$(CURDIR)/$(STREAM_DIR)/warehouse.duckdb \
 	  SOCIAL_ML_MODELS_DIR=$(CURDIR)/$(STREAM_DIR)/models \
+	  SOCIAL_ML_SERVING_DIR=$(CURDIR)/$(STREAM_DIR)/serving \
 	  $(BIN)/dagster dev --host 127.0.0.1 --port 3000
 
 seeds: $(INSTALLED)  ## Regenerate the checked-in sample in seeds/ (deterministic).

@@ -51,6 +51,7 @@ class RunPaths:
     db: Path = field(init=False)
     target: Path = field(init=False)
     models: Path = field(init=False)
+    serving: Path = field(init=False)
     logs: Path = field(init=False)
 
     def __post_init__(self) -> None:
@@ -59,11 +60,12 @@ class RunPaths:
         self.db = self.root / "warehouse.duckdb"
         self.target = self.root / "target"
         self.models = self.root / "models"
+        self.serving = self.root / "serving"
         self.logs = self.root / "stage_logs"
 
     def reset(self) -> None:
         """Start a repetition from nothing: no data, warehouse, target or models."""
-        for path in (self.raw, self.truth, self.target, self.models, self.logs):
+        for path in (self.raw, self.truth, self.target, self.models, self.serving, self.logs):
             shutil.rmtree(path, ignore_errors=True)
         for path in (self.db, self.db.with_name(self.db.name + ".wal")):
             path.unlink(missing_ok=True)
@@ -82,6 +84,7 @@ def stage_env(paths: RunPaths, settings: RunSettings) -> dict[str, str]:
         DBT_LOG_PATH=str(paths.target / "logs"),
         SOCIAL_ML_RAW_DIR=str(paths.raw),
         SOCIAL_ML_MODELS_DIR=str(paths.models),
+        SOCIAL_ML_SERVING_DIR=str(paths.serving),
         SOCIAL_ML_DUCKDB_THREADS=settings.duckdb_threads,
         SOCIAL_ML_DUCKDB_MEMORY_LIMIT=settings.duckdb_memory_limit,
     )

@@ -221,6 +221,12 @@ def load_artifact(record: ModelRecord) -> Pipeline:
             f"artifact {path} changed since model version {record.model_version} was "
             f"registered (sha256 {actual} != {record.artifact_sha256})"
         )
+    return load_pipeline_file(path)
+
+
+def load_pipeline_file(path: Path) -> Pipeline:
+    """A skops file's Pipeline, refusing any type outside TRUSTED_TYPES (the serving
+    snapshot's copy of an artifact loads through here too)."""
     untrusted = sio.get_untrusted_types(file=path)
     unexpected = sorted(set(untrusted) - TRUSTED_TYPES)
     if unexpected:

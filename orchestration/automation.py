@@ -34,7 +34,7 @@ from dagster import (
 
 from orchestration.project import raw_data_dir, warehouse_path
 
-ML_GROUPS = ("ml",)
+ML_GROUPS = ("ml", "serving")
 DBT_ASSET_OPS = ("warehouse_dbt_assets", "monitoring_dbt_assets")
 RETRAINING_SIGNAL_RELATION = "marts.rpt_retraining_signal"
 

@@ -15,6 +15,7 @@ from orchestration.dbt_assets import monitoring_dbt_assets, warehouse_dbt_assets
 from orchestration.ml_assets import ml_assets
 from orchestration.project import load_manifest
 from orchestration.resources import build_resources
+from orchestration.serving_assets import serving_assets
 from orchestration.stream import landing_zone_sensor, stream_backfill_job, stream_batch_job
 from orchestration.stream_monitoring import stream_monitoring_job, stream_monitoring_sensor
 from orchestration.translator import raw_source_specs
@@ -31,6 +32,7 @@ def build_definitions() -> Definitions:
             *raw_source_specs(load_manifest()),
             warehouse_dbt_assets,
             *ml_assets,
+            *serving_assets,
             monitoring_dbt_assets,
         ],
         jobs=[full_refresh_job, retrain_job, stream_batch_job, stream_backfill_job,

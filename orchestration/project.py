@@ -13,11 +13,13 @@ from typing import Any
 from dagster_dbt import DbtProject
 
 from ml.config import PROJECT_ROOT, default_db_path, default_models_dir
+from serving.config import default_serving_dir
 
-# The ml package owns how the warehouse and model locations resolve from the
-# environment; Dagster reuses it so both always agree.
+# The ml and serving packages own how the warehouse, model and snapshot locations
+# resolve from the environment; Dagster reuses them so all always agree.
 warehouse_path = default_db_path
 models_dir = default_models_dir
+serving_dir = default_serving_dir
 
 
 def raw_data_dir() -> Path | None:

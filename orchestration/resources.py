@@ -8,16 +8,18 @@ from pathlib import Path
 from dagster import ConfigurableResource
 from dagster_dbt import DbtCliResource
 
-from orchestration.project import dbt_project, models_dir, warehouse_path
+from orchestration.project import dbt_project, models_dir, serving_dir, warehouse_path
 
 
 class WarehouseResource(ConfigurableResource):
-    """The DuckDB file the ml steps read and write, and the model artifact folder.
+    """The DuckDB file the ml steps read and write, the model artifact folder, and
+    where serving snapshots are published.
 
     dbt reads the same file through profiles.yml (SOCIAL_ML_DB), so both sides agree."""
 
     db_path: str
     models_dir: str
+    serving_dir: str
 
     @property
     def db(self) -> Path:
@@ -26,6 +28,10 @@ class WarehouseResource(ConfigurableResource):
     @property
     def models(self) -> Path:
         return Path(self.models_dir)
+
+    @property
+    def serving(self) -> Path:
+        return Path(self.serving_dir)
 
 
 def build_resources() -> dict[str, object]:
@@ -36,6 +42,8 @@ def build_resources() -> dict[str, object]:
             project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
         ),
         "warehouse": WarehouseResource(
-            db_path=str(warehouse_path()), models_dir=str(models_dir())
+            db_path=str(warehouse_path()),
+            models_dir=str(models_dir()),
+            serving_dir=str(serving_dir()),
         ),
     }

@@ -41,6 +41,7 @@ from orchestration.automation import any_run_unfinished, full_refresh_job
 from orchestration.dbt_assets import warehouse_dbt_assets
 from orchestration.ml_assets import PREDICTIONS_KEY, RECOMMENDATIONS_KEY
 from orchestration.project import raw_data_dir, warehouse_path
+from orchestration.serving_assets import SNAPSHOT_KEY
 from orchestration.stream_freshness import VALIDATED
 from stream.landing import LandingZone
 
@@ -48,14 +49,14 @@ from stream.landing import LandingZone
 # from a shell does what the job's dbt step does.
 STREAM_SELECTION = build_dbt_asset_selection(
     [warehouse_dbt_assets], dbt_selector="stream_batch"
-) | AssetSelection.assets(PREDICTIONS_KEY, RECOMMENDATIONS_KEY)
+) | AssetSelection.assets(PREDICTIONS_KEY, RECOMMENDATIONS_KEY, SNAPSHOT_KEY)
 INGESTION_DAYS = DynamicPartitionsDefinition(name="ingestion_days")
 
 stream_batch_job = define_asset_job(
     "stream_batch_job",
     selection=STREAM_SELECTION,
     description="Fold the new landing-zone batches in (incremental dbt, selector stream_batch),"
-    " rescore the candidates, recommend.",
+    " rescore the candidates, recommend, publish the serving snapshot.",
 )
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import duckdb
 
 from ml.evaluation_report import load_rows, report_lines
-from orchestration.project import warehouse_path
+from orchestration.project import serving_dir, warehouse_path
+from serving.publish import current_manifest
 
 LAYERS = ("raw", "staging", "intermediate", "marts", "ml")
 # The registry's rule for "current": the newest version that passed its quality gate.
@@ -186,7 +187,22 @@ def summarize(db_path: Path) -> str:
         ]
     finally:
         con.close()
+    blocks.append(_serving_lines(serving_dir()))
     return "\n".join("\n".join(b) + "\n" for b in blocks if b)
+
+
+def _serving_lines(folder: Path) -> list[str]:
+    """The published serving snapshot, if any, and how to serve it."""
+    manifest = current_manifest(folder)
+    if manifest is None:
+        return []
+    rows = manifest["rows"]
+    return [
+        "Serving snapshot (make serve serves it on http://127.0.0.1:8000, docs at /docs):",
+        f"  {manifest['snapshot_id']}: model version {manifest['model_version']},"
+        f" as of {manifest['as_of_at']}; {rows['user']:,} users, {rows['tweet']:,} live tweets,"
+        f" {rows['recommendations']:,} ranked candidates",
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pytest
+
+from ml.config import ScoreConfig, TrainConfig
+from ml.score import ScoreResult, score
+from ml.train import TrainResult, train
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT = Path(sys.executable).parent / "dbt"
@@ -31,6 +38,20 @@ ACCOUNTED = {
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return PROJECT_ROOT
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_serving_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Serving snapshots that a test publishes (a Dagster job that reaches the serving
+    asset, in-process or in a child) go to a temporary folder, never the project's."""
+    folder = tmp_path_factory.mktemp("serving")
+    previous = os.environ.get("SOCIAL_ML_SERVING_DIR")
+    os.environ["SOCIAL_ML_SERVING_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("SOCIAL_ML_SERVING_DIR", None)
+    else:
+        os.environ["SOCIAL_ML_SERVING_DIR"] = previous
 
 
 def dbt_env(db_path: Path, target_path: Path) -> dict[str, str]:
@@ -85,6 +106,7 @@ ML_MARTS_SELECT = [
     "+path:models/marts/features",
     "+path:models/marts/similarity",
     "+path:models/marts/training",
+    "+path:models/marts/serving",
 ]
 
 
@@ -120,3 +142,37 @@ def ml_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db_path = root / "warehouse.duckdb"
     build_ml_marts(db_path, root / "target")
     return db_path
+
+
+@dataclass(frozen=True)
+class ScoredWarehouse:
+    """The session's ML-marts warehouse after monitoring (before any model), train and
+    score, as production runs them: what the end-to-end and serving suites start from."""
+
+    db: Path
+    models: Path
+    trained: TrainResult
+    scored: ScoreResult
+    monitoring_before_ml: int
+
+
+# The monitoring reports (built once before any model exists, once after).
+MONITORING = "path:models/marts/monitoring"
+
+
+@pytest.fixture(scope="session")
+def scored_warehouse(
+    ml_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
+) -> ScoredWarehouse:
+    """A private copy of ml_warehouse, trained and scored once per session. Tests that
+    write to it copy it first (tests/test_ml_end_to_end.py); the rest only read."""
+    root = tmp_path_factory.mktemp("scored_warehouse")
+    db, target = root / "warehouse.duckdb", root / "target"
+    shutil.copy(ml_warehouse, db)
+    # The monitoring models before any model exists (the hook creates the ml tables).
+    run_dbt(["build", "--select", MONITORING], db, target)
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows_before = con.execute("select count(*) from marts.rpt_feature_drift").fetchall()[0][0]
+    trained = train(db, root / "models", TrainConfig())
+    scored = score(db, root / "models", ScoreConfig(k=10))
+    return ScoredWarehouse(db, root / "models", trained, scored, int(rows_before))

@@ -12,15 +12,14 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pytest
+from conftest import MONITORING, ScoredWarehouse
 from sklearn.metrics import roc_auc_score
 
-from ml.config import EvaluateConfig, ScoreConfig, TrainConfig
+from ml.config import EvaluateConfig
 from ml.evaluate import EvaluationResult, evaluate
 from ml.psi import psi
-from ml.score import ScoreResult, score
-from ml.train import TrainResult, train
-
-MONITORING = "path:models/marts/monitoring"
+from ml.score import ScoreResult
+from ml.train import TrainResult
 
 
 @dataclass(frozen=True)
@@ -34,25 +33,22 @@ class EndToEnd:
 
 @pytest.fixture(scope="module")
 def e2e(
-    ml_warehouse: Path,
+    scored_warehouse: ScoredWarehouse,
     tmp_path_factory: pytest.TempPathFactory,
     dbt_runner: Callable[..., subprocess.CompletedProcess[str]],
 ) -> EndToEnd:
-    """A private copy of the session's ML-marts warehouse (conftest.ml_warehouse, built
-    from the checked-in seeds), then monitoring -> ml -> monitoring as in production."""
+    """A private copy of the session's trained and scored warehouse (conftest), then
+    evaluation -> monitoring as in production."""
     root = tmp_path_factory.mktemp("ml_e2e")
     db, target = root / "warehouse.duckdb", root / "target"
-    shutil.copy(ml_warehouse, db)
-    # The monitoring models before any model exists (the hook creates the ml tables).
-    dbt_runner(["build", "--select", MONITORING], db, target)
-    with duckdb.connect(str(db), read_only=True) as con:
-        rows_before = con.execute("select count(*) from marts.rpt_feature_drift").fetchall()[0][0]
-    trained = train(db, root / "models", TrainConfig())
-    scored = score(db, root / "models", ScoreConfig(k=10))
+    shutil.copy(scored_warehouse.db, db)
     truth = Path(__file__).resolve().parent.parent / "ground_truth"
     evaluated = evaluate(db, EvaluateConfig(k=10, truth_dir=str(truth)))
     dbt_runner(["build", "--select", MONITORING], db, target)
-    return EndToEnd(db, trained, scored, evaluated, int(rows_before))
+    return EndToEnd(
+        db, scored_warehouse.trained, scored_warehouse.scored, evaluated,
+        scored_warehouse.monitoring_before_ml,
+    )
 
 
 def _query(db: Path, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:

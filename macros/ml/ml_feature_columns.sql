@@ -59,13 +59,24 @@
 {%- endmacro %}
 
 {#- `cast(f_x as <type>) as f_x` for every feature column, one per line: the
-    typed select list that fixes each feature's type once. -#}
-{% macro ml_feature_casts() -%}
+    typed select list that fixes each feature's type once. `names` keeps only
+    those features (in the list's order): the online store's tables each
+    hold the features of one entity, typed the same way. -#}
+{% macro ml_feature_casts(names=none) -%}
+    {%- set known = [] -%}
     {%- set casts = [] -%}
     {%- for column in ml_feature_columns() -%}
-        {%- do casts.append(
-            'cast(' ~ column['name'] ~ ' as ' ~ column['data_type'] ~ ') as ' ~ column['name']
-        ) -%}
+        {%- do known.append(column['name']) -%}
+        {%- if names is none or column['name'] in names -%}
+            {%- do casts.append(
+                'cast(' ~ column['name'] ~ ' as ' ~ column['data_type'] ~ ') as ' ~ column['name']
+            ) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for name in names or [] if name not in known -%}
+        {{ exceptions.raise_compiler_error(
+            'ml_feature_casts: ' ~ name ~ ' is not a feature of ml_feature_columns()'
+        ) }}
     {%- endfor -%}
     {{ casts | join(',\n        ') }}
 {%- endmacro %}

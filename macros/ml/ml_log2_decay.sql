@@ -39,3 +39,13 @@
 {% macro ml_hours_between(start_at, end_at) -%}
     (cast({{ ml_datediff(start_at, end_at, 'millisecond') }} as double) / 3600000.0)
 {%- endmacro %}
+
+{#- The decayed user-author affinity of a group of engagements: sum of
+    weight * 2 ^ log2_decay, summed in log space (ml_log2_sum_exp2) and
+    rounded there to 9 decimals (a relative precision of 6e-10) so that an
+    unordered parallel sum is bit-identical between builds. An aggregate:
+    `anchor` is the group's largest log2_decay. The feature's one definition,
+    for the point-in-time join and the online store alike. -#}
+{% macro ml_decayed_affinity(log2_decay, anchor, weight) -%}
+    power(cast(2 as double), round({{ ml_log2_sum_exp2(log2_decay, anchor, weight) }}, 9))
+{%- endmacro %}

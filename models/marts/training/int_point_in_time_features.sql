@@ -94,12 +94,8 @@ request_engagements as (
 affinity as (
     select
         request_id,
-        -- Rounded (in log space: a relative precision of 6e-10) so the
-        -- unordered parallel sum is bit-identical between builds.
-        power(
-            cast(2 as double),
-            round({{ ml_log2_sum_exp2('log2_decay', 'log2_decay_anchor', 'weight') }}, 9)
-        ) as user_author_affinity
+        {{ ml_decayed_affinity('log2_decay', 'log2_decay_anchor', 'weight') }}
+            as user_author_affinity
     from request_engagements
     group by request_id
 ),
