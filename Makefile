@@ -19,10 +19,10 @@ export DAGSTER_HOME := $(CURDIR)/dagster_home
 
 DBT_SOURCES := $(shell find models macros materializations seeds tests/dbt -type f 2>/dev/null) dbt_project.yml profiles.yml selectors.yml
 
-.PHONY: help setup run test lint ui serve stream seeds practice bench clean
+.PHONY: help setup run test lint ui serve stream seeds practice bench bench-serving clean
 
 help:  ## List the targets.
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
 
 $(INSTALLED): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -101,6 +101,14 @@ $(BENCH_INSTALLED): $(INSTALLED)
 
 bench: setup $(BENCH_INSTALLED)  ## Time 1M/3M/10M events end to end vs peers; writes bench/REPORT.md (long).
 	$(PY) -m bench $(BENCH_ARGS)
+
+# Sizes for the serving bench (events, comma-separated); a warehouse is built per size.
+SERVING_BENCH_SIZES ?= 1000000
+
+bench-serving: setup  ## Serving latency: wrk against the real server over a built warehouse; writes bench/SERVING.md.
+	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null || \
+	  { echo "bench-serving needs wrk: apt-get install -y wrk"; exit 1; }
+	$(PY) -m bench.serving --sizes $(SERVING_BENCH_SIZES)
 
 clean:  ## Remove the venv, the warehouse, dbt and Dagster state.
 	rm -rf $(VENV) target logs dbt_packages artifacts .pytest_cache .ruff_cache $(STREAM_DIR)

@@ -23,8 +23,9 @@ ONLINE_STORE_MARTS = [table for table, _, _ in PART_TABLES.values()] + ["feat_on
     kinds={"parquet", "fastapi"},
     description="Serving snapshot for the HTTP service (make serve): every serving candidate's "
     "score ranked per user, the cold-start list, the online store's feature parts at the "
-    "serving as-of time, and the model. Written whole, then made current; the server swaps "
-    "it in without dropping a request.",
+    "serving as-of time, and the model. Checked against the batch scores on a sample of "
+    "users, written whole, then made current; the server swaps it in without dropping a "
+    "request.",
 )
 def serving_snapshot(warehouse: WarehouseResource) -> MaterializeResult:
     result = publish(warehouse.db, warehouse.serving)
@@ -36,6 +37,7 @@ def serving_snapshot(warehouse: WarehouseResource) -> MaterializeResult:
             "rows": MetadataValue.json(result.rows),
             "megabytes": round(result.bytes_on_disk / 1e6, 2),
             "seconds": result.seconds,
+            "online_equals_batch": result.parity.describe() if result.parity else "not checked",
             "path": MetadataValue.path(str(result.path)),
         }
     )

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import orjson
 from fastapi import FastAPI, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -22,7 +23,7 @@ from threadpoolctl import threadpool_limits
 
 from serving.config import MAX_BODY_BYTES, MAX_SCORE_CANDIDATES
 from serving.metrics import CONTENT_TYPE, ServingMetrics
-from serving.snapshot import RankedItem, Snapshot, SnapshotHolder
+from serving.snapshot import Snapshot, SnapshotHolder
 
 # Ids are the log's own (text); longer ones are not ids.
 MAX_ID_LENGTH = 256
@@ -138,20 +139,19 @@ ERRORS = {
 }
 
 
-def create_app(holder: SnapshotHolder, watch: bool = True) -> FastAPI:
-    """The application over `holder`; with `watch`, its lifespan starts the watcher
-    that swaps in newly published snapshots."""
+def create_app(holder: SnapshotHolder) -> FastAPI:
+    """The application over `holder`; its lifespan starts the watcher that swaps in
+    newly published snapshots."""
     metrics = ServingMetrics(holder)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # One OpenMP thread: scoring 100 rows on 2 threads was 7x slower (thread
         # start-up per call), and the event loop serves one request at a time anyway.
+        # (python -m serving also sets OMP_NUM_THREADS=1 before OpenMP starts: a limit
+        # applied this late still left 1 ms per request on the table.)
         limits = threadpool_limits(limits=1)
-        if watch:
-            holder.start()
-        else:
-            holder.refresh()
+        holder.start()
         try:
             yield
         finally:
@@ -191,7 +191,7 @@ def create_app(holder: SnapshotHolder, watch: bool = True) -> FastAPI:
                 " retrieved per user, 100 by default).",
             ),
         ] = DEFAULT_K,
-    ) -> RecommendationsResponse:
+    ) -> Response:
         snapshot = served()
         if k > snapshot.max_k:
             raise HTTPException(
@@ -199,15 +199,23 @@ def create_app(holder: SnapshotHolder, watch: bool = True) -> FastAPI:
                 f" {snapshot.max_k}",
             )
         row = snapshot.user_row(user_id)
-        if row is None:
-            items, known, cold = snapshot.cold_start(k), False, True
-        else:
-            items = snapshot.recommendations(row, k)
-            known, cold = True, bool(snapshot.user_is_cold[row])
-        return RecommendationsResponse(
-            user_id=user_id, known_user=known, cold_start=cold, k=k,
-            items=[_item(i) for i in items], **_snapshot_fields(snapshot),
-        )
+        items = snapshot.recommendations(row, k) if row is not None else []
+        known, cold = row is not None, row is None or bool(snapshot.user_is_cold[row])
+        if not items:
+            # Unknown, or known with nothing retrieved: the cold-start list either way.
+            items, cold = snapshot.cold_start(k), True
+        return _json({
+            **_snapshot_fields(snapshot),
+            "user_id": user_id,
+            "known_user": known,
+            "cold_start": cold,
+            "k": k,
+            "items": [
+                {"rank": i.rank, "tweet_id": i.tweet_id, "score": i.score,
+                 "sources": list(i.sources)}
+                for i in items
+            ],
+        })
 
     @app.post(
         "/v1/score",
@@ -215,7 +223,7 @@ def create_app(holder: SnapshotHolder, watch: bool = True) -> FastAPI:
         responses=ERRORS,
         summary="Score candidate tweets for a user",
     )
-    async def score(request: ScoreRequest) -> ScoreResponse:
+    async def score(request: ScoreRequest) -> Response:
         snapshot = served()
         row = snapshot.user_row(request.user_id)
         if row is None:
@@ -235,15 +243,15 @@ def create_app(holder: SnapshotHolder, watch: bool = True) -> FastAPI:
         scores = snapshot.score(row, request.tweet_ids)
         retrieved = snapshot.is_retrieved(row, request.tweet_ids)
         metrics.scored.inc(len(request.tweet_ids))
-        return ScoreResponse(
-            user_id=request.user_id,
-            scores=[
-                ScoredTweet(tweet_id=t, score=float(s), retrieved=bool(r))
+        return _json({
+            **_snapshot_fields(snapshot),
+            "user_id": request.user_id,
+            "scores": [
+                {"tweet_id": t, "score": s, "retrieved": r}
                 for t, s, r in zip(request.tweet_ids, scores.tolist(), retrieved.tolist(),
                                    strict=True)
             ],
-            **_snapshot_fields(snapshot),
-        )
+        })
 
     @app.get("/healthz", summary="Liveness: the process answers")
     async def healthz() -> dict[str, str]:
@@ -299,9 +307,11 @@ def _snapshot_fields(snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
-def _item(item: RankedItem) -> Item:
-    return Item(rank=item.rank, tweet_id=item.tweet_id, score=item.score,
-                sources=list(item.sources))
+def _json(payload: dict[str, Any]) -> Response:
+    """The answer serialised by orjson, bypassing FastAPI's re-validation of a response
+    model: the payload is built here from typed values, in the shape the response
+    models document (tests/test_serving.py checks the shapes against them)."""
+    return Response(orjson.dumps(payload), media_type="application/json")
 
 
 def _not_ready_reason(holder: SnapshotHolder) -> str:
@@ -397,6 +407,9 @@ async def _reject(send: Callable, status: int, message: str) -> None:
     await send({"type": "http.response.body", "body": body.body})
 
 
+CLIENT_CLOSED = 499
+
+
 class MetricsMiddleware:
     """Counts and times every HTTP request by route template, method and status."""
 
@@ -409,7 +422,9 @@ class MetricsMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
+        # No answer at all: the client went away first (nginx's 499), unless the
+        # application raised, which the server turns into a 500.
+        status = CLIENT_CLOSED
 
         async def send_status(message: dict) -> None:
             nonlocal status
@@ -419,6 +434,10 @@ class MetricsMiddleware:
 
         try:
             await self.app(scope, receive, send_status)
+        except BaseException:
+            if status == CLIENT_CLOSED:
+                status = 500
+            raise
         finally:
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"

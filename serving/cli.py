@@ -71,7 +71,7 @@ def _serve(config: ServeConfig) -> int:
     import uvicorn
 
     from serving.api import create_app
-    from serving.publish import read_current
+    from serving.layout import read_current
     from serving.snapshot import SnapshotHolder
 
     if read_current(config.serving_dir) is None:
@@ -82,8 +82,11 @@ def _serve(config: ServeConfig) -> int:
     app = create_app(holder)
     print(f"serving {config.serving_dir} on http://{config.host}:{config.port}"
           f" (API docs: http://{config.host}:{config.port}/docs; Ctrl-C stops)", flush=True)
+    # Keep-alive: uvicorn's default 5 s idle close races a client reusing the connection
+    # (wrk saw a read error every few thousand paced requests); 75 s outlives the 60 s
+    # idle timeout load balancers commonly keep, so they close first.
     uvicorn.run(app, host=config.host, port=config.port, log_level="warning",
-                access_log=False, loop="uvloop", http="httptools")
+                access_log=False, loop="uvloop", http="httptools", timeout_keep_alive=75)
     return 0
 
 

@@ -28,6 +28,9 @@ class PublishConfig:
     # Snapshots kept besides the current one: a server still loading an older one
     # finds it, and a bad publish can be rolled back by rewriting CURRENT.
     keep_previous: int = 2
+    # Users whose serving candidates are checked, online against batch, before the
+    # snapshot becomes current (serving/parity.py); 0 skips the check.
+    verify_users: int = 200
 
 
 @dataclass(frozen=True)

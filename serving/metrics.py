@@ -68,6 +68,18 @@ class SnapshotCollector(Collector):
         )
         age.add_metric([], self.now() - _epoch(snapshot.created_at))
         yield age
+        arrays = GaugeMetricFamily(
+            "serving_snapshot_array_bytes",
+            "Bytes of the served snapshot's arrays (features, indexes, recommendations;"
+            " the id dictionaries not included).",
+        )
+        arrays.add_metric([], float(snapshot.memory_bytes()))
+        yield arrays
+        load = GaugeMetricFamily(
+            "serving_snapshot_load_seconds", "Seconds the served snapshot took to load."
+        )
+        load.add_metric([], snapshot.load_seconds)
+        yield load
         as_of = GaugeMetricFamily(
             "serving_snapshot_as_of_timestamp_seconds",
             "The served snapshot's as-of time (its features use events before it), Unix time.",

@@ -32,13 +32,18 @@ from ml.db import MARTS_SCHEMA, columns_with_types, connect, quote_ident, requir
 from ml.features import FEATURE_PREFIX
 from ml.registry import ModelRecord, current_model, file_sha256
 from serving.config import PublishConfig
+from serving.layout import (
+    CURRENT_FILE,
+    FORMAT_VERSION,
+    MANIFEST_FILE,
+    MODEL_FILE,
+    SNAPSHOTS_DIR,
+    read_current,
+)
 from serving.online_features import build_plan
+from serving.parity import ParityReport, check_parity
+from serving.snapshot import Snapshot
 
-CURRENT_FILE = "CURRENT"
-SNAPSHOTS_DIR = "snapshots"
-MANIFEST_FILE = "manifest.json"
-MODEL_FILE = "model.skops"
-FORMAT_VERSION = 1
 # A partial folder this old was left by a publish that crashed (one takes seconds).
 PARTIAL_MAX_AGE_SECONDS = 3600
 
@@ -68,6 +73,8 @@ class PublishResult:
     rows: dict[str, int]
     bytes_on_disk: int
     seconds: float
+    # The online = batch check run before the snapshot became current (None: skipped).
+    parity: ParityReport | None = None
 
 
 def publish(
@@ -130,6 +137,7 @@ def publish(
                 "rows": rows,
             }
             (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
+            parity = _verify(con, staging, config)
             final = snapshots / snapshot_id
             staging.rename(final)
         except BaseException:
@@ -145,6 +153,7 @@ def publish(
         rows=rows,
         bytes_on_disk=sum(p.stat().st_size for p in final.iterdir()),
         seconds=round(time.perf_counter() - started, 3),
+        parity=parity,
     )
 
 
@@ -155,12 +164,21 @@ def point_current(serving_dir: Path, snapshot_id: str) -> None:
     os.replace(pending, serving_dir / CURRENT_FILE)
 
 
-def read_current(serving_dir: Path) -> str | None:
-    """The snapshot CURRENT names, or None before the first publish."""
-    try:
-        return (serving_dir / CURRENT_FILE).read_text().strip() or None
-    except FileNotFoundError:
+def _verify(
+    con: duckdb.DuckDBPyConnection, staging: Path, config: PublishConfig
+) -> ParityReport | None:
+    """Load the staged snapshot as the server will and compare a sample of its vectors
+    and scores with the batch ones: a snapshot that disagrees never becomes current."""
+    if not config.verify_users:
         return None
+    report = check_parity(con, Snapshot(staging), config.verify_users)
+    if not report.holds():
+        raise PublishError(
+            f"the snapshot's online scores differ from the batch scores: {report.describe()}."
+            " The online store (models/marts/serving) and the point-in-time join disagree:"
+            " rebuild both (dbt build), score again, then publish"
+        )
+    return report
 
 
 def current_manifest(serving_dir: Path) -> dict | None:

@@ -9,6 +9,7 @@ middle of a request can neither fail it nor mix two versions.
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 import time
@@ -24,6 +25,7 @@ from sklearn.pipeline import Pipeline
 from ml.features import Feature, feature_matrix
 from ml.predict import predict_positive
 from ml.registry import file_sha256, load_pipeline_file
+from serving.layout import FORMAT_VERSION, MANIFEST_FILE, MODEL_FILE, SNAPSHOTS_DIR, read_current
 from serving.online_features import (
     FeaturePlan,
     FeatureTable,
@@ -32,7 +34,6 @@ from serving.online_features import (
     assemble,
     build_plan,
 )
-from serving.publish import FORMAT_VERSION, MANIFEST_FILE, MODEL_FILE, SNAPSHOTS_DIR, read_current
 
 
 class SnapshotError(RuntimeError):
@@ -97,6 +98,10 @@ class Snapshot:
             return FeatureTable(columns, np.ascontiguousarray(values))
 
         def pair_part(name: str, first: np.ndarray, second: np.ndarray):
+            # Published sorted by (first, second); sorting again would hold the GIL for
+            # seconds at 10M events while the served snapshot answers requests.
+            if _pairs_sorted(first, second):
+                return part(name), PairIndex(first, second)
             order = np.lexsort((second, first))
             return part(name, order), PairIndex(first[order], second[order])
 
@@ -228,11 +233,15 @@ def load_snapshot(serving_dir: Path, snapshot_id: str) -> Snapshot:
     if not folder.is_dir():
         raise SnapshotError(f"CURRENT names {snapshot_id}, but {folder} does not exist")
     try:
-        return Snapshot(folder)
+        snapshot = Snapshot(folder)
     except SnapshotError:
         raise
     except (OSError, KeyError, ValueError, pa.ArrowException) as error:
         raise SnapshotError(f"cannot load snapshot {folder}: {error}") from error
+    # Arrow's allocator keeps the pages of the Parquet reads (freed when the constructor
+    # returned) for reuse: at 1M events 600 MiB resident beside 300 MiB of arrays.
+    pa.default_memory_pool().release_unused()
+    return snapshot
 
 
 class SnapshotHolder:
@@ -267,6 +276,7 @@ class SnapshotHolder:
         self.current = loaded
         self.swaps += 1
         self.last_error = None
+        _settle_garbage_collector()
         return True
 
     def start(self) -> None:
@@ -282,6 +292,16 @@ class SnapshotHolder:
     def _watch(self) -> None:
         while not self._stop.wait(self.poll_seconds):
             self.refresh()
+
+
+def _settle_garbage_collector() -> None:
+    """Freeze every object alive now: the collector never walks them again.
+
+    A full collection walks every tracked object, ~150k in this process, for ~80 ms;
+    left to run during requests it made the score endpoint's tail (measured at 1M
+    events). A replaced snapshot holds no reference cycles, so reference counting
+    frees it, frozen or not; freezing takes microseconds."""
+    gc.freeze()
 
 
 def _load_model(path: Path, sha256: str) -> Pipeline:
@@ -323,3 +343,11 @@ def _sorted_ids(table: pa.Table, column: str, folder: Path) -> np.ndarray:
     if ids.size and not np.all(np.diff(ids) > 0):
         raise SnapshotError(f"{folder}: {column} is not unique and ascending: publish again")
     return ids
+
+
+def _pairs_sorted(first: np.ndarray, second: np.ndarray) -> bool:
+    """Whether (first, second) pairs are in ascending order (ties in first by second)."""
+    if first.size < 2:
+        return True
+    step = np.diff(first)
+    return bool(np.all(step >= 0) and np.all(np.diff(second)[step == 0] >= 0))

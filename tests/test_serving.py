@@ -27,10 +27,9 @@ import numpy as np
 import pytest
 from conftest import PROJECT_ROOT, ScoredWarehouse
 
-from ml.db import quote_ident
-from ml.features import feature_matrix
-from ml.registry import current_model
+from serving.api import RecommendationsResponse, ScoreResponse
 from serving.online_features import OnlineFeatureError, build_plan
+from serving.parity import check_parity
 from serving.publish import publish
 from serving.snapshot import load_snapshot
 
@@ -179,6 +178,7 @@ def test_online_scores_equal_the_batch_scores(served: Served) -> None:
         status, body = _post_json(served.url, "/v1/score",
                                   {"user_id": user, "tweet_ids": [t for t, _ in items]})
         assert status == 200, body
+        ScoreResponse.model_validate(body)
         assert body["model_version"] == served.model_version
         assert [s["tweet_id"] for s in body["scores"]] == [t for t, _ in items]
         assert all(s["retrieved"] for s in body["scores"])
@@ -191,36 +191,23 @@ def test_online_scores_equal_the_batch_scores(served: Served) -> None:
 
 def test_online_feature_vectors_equal_the_point_in_time_join(served: Served) -> None:
     """Every serving candidate's online vector, bit for bit (NULL as NaN), against
-    marts.feat_scoring_candidates read as batch scoring reads it."""
+    marts.feat_scoring_candidates read as batch scoring reads it, and its score."""
     snapshot = load_snapshot(served.serving_dir, _ready(served)["snapshot_id"])
     with duckdb.connect(str(served.db), read_only=True) as con:
-        features = current_model(con).features
-        columns = ", ".join(f"cast({quote_ident(f.name)} as float) as {quote_ident(f.name)}"
-                            for f in features)
-        table = con.sql(
-            f"""
-            select users.user_key, tweets.tweet_key, {columns}
-            from marts.feat_scoring_candidates as candidates
-            inner join marts.dim_users as users on candidates.user_id = users.user_id
-            inner join marts.dim_tweets as tweets on candidates.tweet_id = tweets.tweet_id
-            where candidates.scope = 'serving'
-            order by users.user_key, tweets.tweet_key
-            """
-        ).to_arrow_table()
-    batch = feature_matrix(table, features)
-    users = table.column("user_key").to_pylist()
-    tweets = table.column("tweet_key").to_pylist()
-    start, mismatched = 0, []
-    while start < len(users):
-        stop = start
-        while stop < len(users) and users[stop] == users[start]:
-            stop += 1
-        online = snapshot.features(snapshot.user_row(users[start]), tweets[start:stop])
-        equal = (online == batch[start:stop]) | (np.isnan(online) & np.isnan(batch[start:stop]))
-        mismatched += [features[j].name for j in np.flatnonzero(~equal.all(axis=0))]
-        start = stop
-    assert len(users) > 100_000
-    assert not mismatched, sorted(set(mismatched))
+        report = check_parity(con, snapshot, users=None)
+    assert report.pairs > 100_000
+    assert report.holds(), report.describe()
+
+
+def test_parity_finds_a_feature_the_online_store_gets_wrong(served: Served) -> None:
+    """The check above can fail: one user-table column shifted by one is caught."""
+    snapshot = load_snapshot(served.serving_dir, _ready(served)["snapshot_id"])
+    column = snapshot.parts.users.columns.index("f_user_following")
+    snapshot.parts.users.values[:, column] += 1
+    with duckdb.connect(str(served.db), read_only=True) as con:
+        report = check_parity(con, snapshot, users=20)
+    assert not report.holds()
+    assert set(report.mismatched_features) == {"f_user_following"}
 
 
 def test_recommendations_are_the_batch_top_k(served: Served) -> None:
@@ -247,6 +234,7 @@ def test_recommendations_are_the_batch_top_k(served: Served) -> None:
     for user, items in expected.items():
         status, body = _get(served.url, f"/v1/users/{user}/recommendations?k=10")
         assert status == 200, body
+        RecommendationsResponse.model_validate(body)
         assert body["known_user"] is True
         assert [(i["tweet_id"], i["score"]) for i in body["items"]] == items
         assert [i["rank"] for i in body["items"]] == list(range(1, len(items) + 1))
