@@ -83,8 +83,10 @@ def _metrics(url: str) -> dict[str, float]:
 
 
 def _server_errors(url: str) -> float:
+    """5xx answers of the API routes (/readyz's 503 before the first snapshot is not one)."""
     return sum(v for k, v in _metrics(url).items()
-               if k.startswith("serving_requests_total{") and 'status="5' in k)
+               if k.startswith("serving_requests_total{") and 'status="5' in k
+               and 'route="/v1/' in k)
 
 
 def _proc_status_kib(pid: int, field: str) -> int:
