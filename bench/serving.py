@@ -23,13 +23,10 @@ import argparse
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -37,6 +34,7 @@ import duckdb
 from bench.machine import load_average, machine_info
 from bench.runner import RunPaths, RunSettings, stage_commands, stage_env
 from bench.settings import PROJECT_ROOT, DataSize
+from serving.process import ServerProcess, start_server, stop_server
 
 BENCH_DIR = PROJECT_ROOT / "bench"
 OUT_DIR = BENCH_DIR / "out" / "serving"
@@ -49,18 +47,6 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PACED_CONNECTIONS = 64
 CLOSED_CONNECTIONS = 8
 SCORE_CANDIDATES = 100
-
-
-@dataclass(frozen=True)
-class Server:
-    url: str
-    process: subprocess.Popen[bytes]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _get_json(url: str) -> tuple[int, dict]:
@@ -119,37 +105,6 @@ def build_warehouse(size: DataSize, paths: RunPaths, env: dict[str, str]) -> dic
         seconds[stage] = round(time.perf_counter() - started, 1)
         print(f"  {stage}: {seconds[stage]} s", flush=True)
     return seconds
-
-
-def start_server(serving_dir: Path, env: dict[str, str], log: Path) -> Server:
-    port = _free_port()
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "serving", "--serving-dir", str(serving_dir), "serve",
-             "--port", str(port), "--poll-seconds", "0.5"],
-            cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = Server(f"http://127.0.0.1:{port}", process)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if _get_json(server.url + "/healthz")[0] == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    stop_server(server)
-    raise RuntimeError(f"the server did not start; see {log}")
-
-
-def stop_server(server: Server) -> None:
-    if server.process.poll() is None:
-        os.killpg(server.process.pid, signal.SIGTERM)
-        try:
-            server.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.process.pid, signal.SIGKILL)
-            server.process.wait()
 
 
 def publish(env: dict[str, str], serving_dir: Path) -> dict[str, object]:
@@ -280,9 +235,9 @@ def bench_size(size: DataSize, args: argparse.Namespace) -> dict[str, object]:
         record["build_seconds"] = build_warehouse(size, paths, env)
     shutil.rmtree(paths.serving, ignore_errors=True)
     paths.serving.mkdir(parents=True)
-    server = start_server(paths.serving, env, paths.root / "server.log")
+    server = start_server(paths.serving, paths.root / "server.log", env=env, poll_seconds=0.5)
     try:
-        pid = server.process.pid
+        pid = server.pid
         time.sleep(2)
         rss_before = _proc_status_kib(pid, "VmRSS") * 1024
         published = publish(env, paths.serving)
@@ -322,7 +277,7 @@ def bench_size(size: DataSize, args: argparse.Namespace) -> dict[str, object]:
     return record
 
 
-def swap_under_load(server: Server, env: dict[str, str], serving_dir: Path,
+def swap_under_load(server: ServerProcess, env: dict[str, str], serving_dir: Path,
                     files: dict[str, Path], args: argparse.Namespace) -> dict[str, object]:
     """Recommendations at half the rate while a snapshot is published and swapped in."""
     old = _get_json(server.url + "/readyz")[1]["snapshot_id"]

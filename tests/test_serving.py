@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -30,6 +27,7 @@ from conftest import PROJECT_ROOT, ScoredWarehouse
 from serving.api import RecommendationsResponse, ScoreResponse
 from serving.online_features import OnlineFeatureError, build_plan
 from serving.parity import check_parity
+from serving.process import ServerProcess, start_server, stop_server
 from serving.publish import publish
 from serving.snapshot import load_snapshot
 
@@ -37,15 +35,8 @@ START_SECONDS = 120
 
 
 @dataclass(frozen=True)
-class Server:
-    url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-
-@dataclass(frozen=True)
 class Served:
-    server: Server
+    server: ServerProcess
     db: Path
     serving_dir: Path
     model_version: int
@@ -55,48 +46,10 @@ class Served:
         return self.server.url
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _start_server(serving_dir: Path, log: Path, ready: bool = True) -> Server:
-    """Start `python -m serving serve` in its own process group; wait until it answers
-    /healthz (and, when `ready`, /readyz with 200)."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "serving", "--serving-dir", str(serving_dir), "serve",
-             "--port", str(port), "--poll-seconds", "0.2"],
-            cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    server = Server(url, process, log)
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the server exited ({process.returncode}):\n{log.read_text()}")
-        try:
-            status, _ = _get(server.url, "/readyz" if ready else "/healthz")
-            if status == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.2)
-    _stop(server)
-    raise AssertionError(f"the server did not become ready:\n{log.read_text()}")
-
-
-def _stop(server: Server) -> None:
-    """Stop the server by its own process group (never by name)."""
-    if server.process.poll() is None:
-        os.killpg(server.process.pid, signal.SIGTERM)
-        try:
-            server.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.process.pid, signal.SIGKILL)
-            server.process.wait()
+def _start_server(serving_dir: Path, log: Path, ready: bool = True) -> ServerProcess:
+    """The real server; with `ready`, once /readyz answers 200 (a snapshot is loaded)."""
+    return start_server(serving_dir, log, wait_for="/readyz" if ready else "/healthz",
+                        timeout=START_SECONDS)
 
 
 def _request(
@@ -140,7 +93,7 @@ def served(
     try:
         yield Served(server, scored_warehouse.db, serving_dir, result.model_version)
     finally:
-        _stop(server)
+        stop_server(server)
 
 
 def _batch_scores(served: Served, users: int) -> dict[str, list[tuple[str, float]]]:
@@ -481,7 +434,7 @@ def test_a_server_without_a_snapshot_waits_for_one(
         status, body = _get(server.url, "/readyz")
         assert status == 200 and body["snapshot_id"] == published.snapshot_id
     finally:
-        _stop(server)
+        stop_server(server)
 
 
 def test_serve_refuses_a_port_in_use(served: Served) -> None:
