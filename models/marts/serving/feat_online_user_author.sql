@@ -43,6 +43,8 @@ earlier_events as (
     where events.event_at < serving.as_of_at
 ),
 
+-- Pairs whose events count for something: other event types (negative
+-- feedback, say) alone leave every feature at 0, as no row does.
 event_counts as (
     select
         user_id,
@@ -51,6 +53,9 @@ event_counts as (
         sum(case when is_engagement then 1 else 0 end) as engagements
     from earlier_events
     group by user_id, author_id
+    having
+        sum(case when event_type = 'impression' then 1 else 0 end)
+        + sum(case when is_engagement then 1 else 0 end) > 0
 ),
 
 -- The decayed affinity, anchored on the pair's youngest engagement.
