@@ -9,6 +9,7 @@ from dagster import ConfigurableResource
 from dagster_dbt import DbtCliResource
 
 from orchestration.project import dbt_project, models_dir, serving_dir, warehouse_path
+from serving.config import default_serving_dir
 
 
 class WarehouseResource(ConfigurableResource):
@@ -19,7 +20,8 @@ class WarehouseResource(ConfigurableResource):
 
     db_path: str
     models_dir: str
-    serving_dir: str
+    # None: SOCIAL_ML_SERVING_DIR or artifacts/serving (serving.config), resolved on use.
+    serving_dir: str | None = None
 
     @property
     def db(self) -> Path:
@@ -31,7 +33,7 @@ class WarehouseResource(ConfigurableResource):
 
     @property
     def serving(self) -> Path:
-        return Path(self.serving_dir)
+        return Path(self.serving_dir) if self.serving_dir else default_serving_dir()
 
 
 def build_resources() -> dict[str, object]:
