@@ -197,17 +197,20 @@ class Snapshot:
 
     def features(self, user_row: int, tweet_keys: list[str]) -> np.ndarray:
         """The model's feature vectors of the user with each tweet (all known)."""
-        rows = np.fromiter((self.tweet_rows[k] for k in tweet_keys), np.int64, len(tweet_keys))
-        return assemble(self.plan, self.parts, user_row, rows)
+        return assemble(self.plan, self.parts, user_row, self._rows(tweet_keys))
 
     def score(self, user_row: int, tweet_keys: list[str]) -> np.ndarray:
         """P(engagement) of the user with each tweet, by the snapshot's model."""
         return predict_positive(self.pipeline, self.features(user_row, tweet_keys))
 
     def is_retrieved(self, user_row: int, tweet_keys: list[str]) -> np.ndarray:
-        rows = np.fromiter((self.tweet_rows[k] for k in tweet_keys), np.int64, len(tweet_keys))
         user_id = int(self.parts.user_ids[user_row])
-        return self.parts.candidate_index.find(user_id, self.parts.tweet_ids[rows]) >= 0
+        tweet_ids = self.parts.tweet_ids[self._rows(tweet_keys)]
+        return self.parts.candidate_index.find(user_id, tweet_ids) >= 0
+
+    def _rows(self, tweet_keys: list[str]) -> np.ndarray:
+        """Rows in the tweet part of `tweet_keys` (all known: missing_tweets first)."""
+        return np.fromiter((self.tweet_rows[k] for k in tweet_keys), np.int64, len(tweet_keys))
 
     def _sources(self, code: int) -> tuple[str, ...]:
         return self._source_names[code] if code >= 0 else ()
