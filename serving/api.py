@@ -8,7 +8,7 @@ input gets a 4xx whose JSON body is {"error": one line saying what to fix, "deta
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -23,11 +23,17 @@ from threadpoolctl import threadpool_limits
 
 from serving.config import MAX_BODY_BYTES, MAX_SCORE_CANDIDATES
 from serving.metrics import CONTENT_TYPE, ServingMetrics
+from serving.recommendations import (
+    DEFAULT_K,
+    MAX_ID_LENGTH,
+    ROUTE,
+    ASGIApp,
+    DirectRecommendations,
+    recommendations_payload,
+    snapshot_fields,
+)
 from serving.snapshot import Snapshot, SnapshotHolder
 
-# Ids are the log's own (text); longer ones are not ids.
-MAX_ID_LENGTH = 256
-DEFAULT_K = 10
 # The largest k the API accepts at all; a snapshot may hold fewer per user.
 MAX_K = 1000
 
@@ -164,8 +170,6 @@ def create_app(holder: SnapshotHolder) -> FastAPI:
         version="1",
         lifespan=lifespan,
     )
-    app.add_middleware(RequestGuard, max_body_bytes=MAX_BODY_BYTES)
-    app.add_middleware(MetricsMiddleware, metrics=metrics)
 
     def served() -> Snapshot:
         snapshot = holder.current
@@ -174,7 +178,7 @@ def create_app(holder: SnapshotHolder) -> FastAPI:
         return snapshot
 
     @app.get(
-        "/v1/users/{user_id}/recommendations",
+        ROUTE,
         response_model=RecommendationsResponse,
         responses={k: v for k, v in ERRORS.items() if k in (422, 503)},
         summary="A user's top-k recommendations",
@@ -198,24 +202,7 @@ def create_app(holder: SnapshotHolder) -> FastAPI:
                 422, f"k={k} is above this snapshot's list length: ask for k between 1 and"
                 f" {snapshot.max_k}",
             )
-        row = snapshot.user_row(user_id)
-        items = snapshot.recommendations(row, k) if row is not None else []
-        known, cold = row is not None, row is None or bool(snapshot.user_is_cold[row])
-        if not items:
-            # Unknown, or known with nothing retrieved: the cold-start list either way.
-            items, cold = snapshot.cold_start(k), True
-        return _json({
-            **_snapshot_fields(snapshot),
-            "user_id": user_id,
-            "known_user": known,
-            "cold_start": cold,
-            "k": k,
-            "items": [
-                {"rank": i.rank, "tweet_id": i.tweet_id, "score": i.score,
-                 "sources": list(i.sources)}
-                for i in items
-            ],
-        })
+        return _json(recommendations_payload(snapshot, user_id, k))
 
     @app.post(
         "/v1/score",
@@ -244,7 +231,7 @@ def create_app(holder: SnapshotHolder) -> FastAPI:
         retrieved = snapshot.is_retrieved(row, request.tweet_ids)
         metrics.scored.inc(len(request.tweet_ids))
         return _json({
-            **_snapshot_fields(snapshot),
+            **snapshot_fields(snapshot),
             "user_id": request.user_id,
             "scores": [
                 {"tweet_id": t, "score": s, "retrieved": r}
@@ -296,15 +283,13 @@ def create_app(holder: SnapshotHolder) -> FastAPI:
             {"error": _validation_summary(details), "details": details}, status_code=422
         )
 
+    # Added last is outermost: metrics time everything, the direct path answers plain
+    # recommendations before routing, and the guard refuses bad bodies before parsing.
+    app.add_middleware(RequestGuard, max_body_bytes=MAX_BODY_BYTES)
+    recommendations_route = next(r for r in app.routes if getattr(r, "path", None) == ROUTE)
+    app.add_middleware(DirectRecommendations, holder=holder, route=recommendations_route)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
     return app
-
-
-def _snapshot_fields(snapshot: Snapshot) -> dict[str, Any]:
-    return {
-        "model_version": snapshot.model_version,
-        "snapshot_id": snapshot.snapshot_id,
-        "as_of": snapshot.as_of_at,
-    }
 
 
 def _json(payload: dict[str, Any]) -> Response:
@@ -341,10 +326,6 @@ def _validation_summary(details: list[dict[str, Any]]) -> str:
     first = details[0] if details else {"field": "request", "problem": "invalid"}
     more = f" (and {len(details) - 1} more problems)" if len(details) > 1 else ""
     return f"{first['field']}: {first['problem']}{more}; see /docs for the request's shape"
-
-
-ASGIApp = Callable[[dict, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable[None]]],
-                   Awaitable[None]]
 
 
 class RequestGuard:

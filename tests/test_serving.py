@@ -29,6 +29,7 @@ from serving.online_features import OnlineFeatureError, build_plan
 from serving.parity import check_parity
 from serving.process import ServerProcess, start_server, stop_server
 from serving.publish import publish
+from serving.recommendations import plain_k
 from serving.snapshot import load_snapshot
 
 START_SECONDS = 120
@@ -192,6 +193,34 @@ def test_recommendations_are_the_batch_top_k(served: Served) -> None:
         assert [(i["tweet_id"], i["score"]) for i in body["items"]] == items
         assert [i["rank"] for i in body["items"]] == list(range(1, len(items) + 1))
         assert all(i["sources"] for i in body["items"])
+
+
+@pytest.mark.parametrize(
+    "user", ["known", "unknown"],
+)
+def test_the_direct_path_and_the_validating_route_give_the_same_answer(
+    served: Served, user: str
+) -> None:
+    """`?k=7` is answered before routing (serving/recommendations.py); `?k=07` and a
+    query with another parameter go through FastAPI's route. Same bodies either way."""
+    user_id = _known_ids(served)[0] if user == "known" else "nobody-at-all"
+    path = f"/v1/users/{user_id}/recommendations"
+    answers = [_get(served.url, path + query) for query in ("?k=7", "?k=07", "?k=7&debug=1")]
+    assert [status for status, _ in answers] == [200, 200, 200]
+    direct, *routed = [body for _, body in answers]
+    assert len(direct["items"]) == 7
+    assert routed == [direct, direct]
+    assert _get(served.url, path)[1] == _get(served.url, path + "?k=10")[1]
+
+
+@pytest.mark.parametrize(
+    ("query", "k"),
+    [(b"", 10), (b"k=1", 1), (b"k=100", 100), (b"k=9999", 9999), (b"k=10000", None),
+     (b"k=0", None), (b"k=01", None), (b"k=", None), (b"k=-1", None), (b"k=+1", None),
+     (b"k=1&k=2", None), (b"x=1", None), (b"k=1%30", None), (b"k=\xd9\xa1", None)],
+)
+def test_the_direct_path_takes_only_a_plain_k(query: bytes, k: int | None) -> None:
+    assert plain_k(query) == k
 
 
 def test_an_unknown_user_gets_the_cold_start_list_flagged(served: Served) -> None:
