@@ -1,5 +1,6 @@
 {#- As-of lookup: each row of the relation `left` (a CTE name; its columns
-    `left_columns`, among them the unique `left_id`) with the `columns` of the
+    `left_columns`, among them `left_id`, a column or a list of columns that
+    is unique) with the `columns` of the
     latest row of `right` that has the same `key` and a `right_at` strictly
     before the left row's `left_at`, or NULLs when there is none (a left as-of
     join). Returns a parenthesised subquery (alias it) of left_columns then
@@ -42,13 +43,17 @@
         {%- do selected.append(right ~ '.' ~ column) -%}
         {%- do ranked_columns.append('ranked.' ~ column) -%}
     {%- endfor -%}
+    {%- set id_columns = [] -%}
+    {%- for column in ([left_id] if left_id is string else left_id) -%}
+        {%- do id_columns.append(left ~ '.' ~ column) -%}
+    {%- endfor -%}
     (
         select {{ ranked_columns | join(', ') }}
         from (
             select
                 {{ selected | join(', ') }},
                 row_number() over (
-                    partition by {{ left }}.{{ left_id }}
+                    partition by {{ id_columns | join(', ') }}
                     order by {{ right }}.{{ right_at }} desc
                 ) as asof_rank
             from {{ left }}

@@ -62,6 +62,10 @@ request_tweets as (
         requests.author_id,
         requests.request_at,
         requests.position,
+        -- Daily user features: the last day completed before T's day, so
+        -- nothing of T's own day (not even the part before T) is used.
+        cast({{ ml_dateadd('day', '-1', 'cast(requests.request_at as date)') }} as date)
+            as lookup_date,
         tweets.created_at,
         tweets.topic,
         tweets.has_media
@@ -70,51 +74,63 @@ request_tweets as (
         on requests.tweet_id = tweets.tweet_id
 ),
 
--- The decayed user-author affinity depends on T itself, so it is a join of
--- each request to the user's earlier engagements with the author's tweets.
--- Summed in log space (macro ml_log2_sum_exp2, anchored on the request's
+-- The decayed user-author affinity depends on (user, author, T) alone, so it
+-- is computed once per such key (a user's candidates from one author share
+-- it) by joining the user's earlier engagements with the author's tweets.
+-- Summed in log space (macro ml_log2_sum_exp2, anchored on the key's
 -- youngest engagement), so it never underflows to 0 over a long history.
-request_engagements as (
-    select
-        request_tweets.request_id,
-        {{ ml_engagement_weight('events.event_type') }} as weight,
-        {{ ml_log2_decay('events.event_at', 'request_tweets.request_at') }} as log2_decay,
-        max({{ ml_log2_decay('events.event_at', 'request_tweets.request_at') }}) over (
-            partition by request_tweets.request_id
-        ) as log2_decay_anchor
+affinity_keys as (
+    select distinct
+        user_id,
+        author_id,
+        request_at
     from request_tweets
+),
+
+key_engagements as (
+    select
+        affinity_keys.user_id,
+        affinity_keys.author_id,
+        affinity_keys.request_at,
+        {{ ml_engagement_weight('events.event_type') }} as weight,
+        {{ ml_log2_decay('events.event_at', 'affinity_keys.request_at') }} as log2_decay,
+        max({{ ml_log2_decay('events.event_at', 'affinity_keys.request_at') }}) over (
+            partition by affinity_keys.user_id, affinity_keys.author_id, affinity_keys.request_at
+        ) as log2_decay_anchor
+    from affinity_keys
     inner join events
         on
-            request_tweets.user_id = events.user_id
-            and request_tweets.author_id = events.author_id
-            and request_tweets.request_at > events.event_at
+            affinity_keys.user_id = events.user_id
+            and affinity_keys.author_id = events.author_id
+            and affinity_keys.request_at > events.event_at
     where events.is_engagement
 ),
 
 affinity as (
     select
-        request_id,
+        user_id,
+        author_id,
+        request_at,
         {{ ml_decayed_affinity('log2_decay', 'log2_decay_anchor', 'weight') }}
             as user_author_affinity
-    from request_engagements
-    group by request_id
+    from key_engagements
+    group by user_id, author_id, request_at
 ),
 
--- Daily user features: the last day completed before T's day, so nothing of
--- T's own day (not even the part before T) is used.
-daily_lookups as (
-    select
-        request_id,
+-- The daily features depend on (user, lookup day) alone: looked up once per
+-- such key (every candidate of a scope shares its user's day), not per
+-- request.
+user_days as (
+    select distinct
         user_id,
-        cast({{ ml_dateadd('day', '-1', 'cast(request_at as date)') }} as date) as lookup_date
+        lookup_date
     from request_tweets
 ),
 
 daily_hits as (
     select
-        daily_lookups.request_id,
-        daily_lookups.user_id,
-        daily_lookups.lookup_date,
+        user_days.user_id,
+        user_days.lookup_date,
         user_daily.activity_date,
         {%- for stem in stems %}
             {%- for days in ml_daily_windows() %}
@@ -128,11 +144,11 @@ daily_hits as (
         user_daily.days_since_last_activity,
         user_daily.engagement_trend_7d,
         user_daily.engagement_trend_ratio_7d
-    from daily_lookups
+    from user_days
     left join user_daily
         on
-            daily_lookups.user_id = user_daily.user_id
-            and daily_lookups.lookup_date = user_daily.activity_date
+            user_days.user_id = user_daily.user_id
+            and user_days.lookup_date = user_daily.activity_date
 ),
 
 -- feat_user_daily has rows only up to 28 days (its widest window) after an
@@ -143,7 +159,6 @@ daily_hits as (
 -- this CTE and the next, which sqlfluff cannot see: hence the noqa.)
 daily_misses as (  -- noqa: ST03
     select
-        request_id,
         user_id,
         lookup_date
     from daily_hits
@@ -160,20 +175,21 @@ user_last_activity as (  -- noqa: ST03
 
 daily_miss_last_rows as (
     select
-        asof_rows.request_id,
+        asof_rows.user_id,
         asof_rows.lookup_date,
         asof_rows.last_row_date,
         asof_rows.last_row_days_since
     from {{ ml_asof_previous(
-        'daily_misses', ['request_id', 'user_id', 'lookup_date'],
+        'daily_misses', ['user_id', 'lookup_date'],
         'user_last_activity', 'user_id', 'lookup_date', 'last_row_date',
-        ['last_row_date', 'last_row_days_since'], 'request_id',
+        ['last_row_date', 'last_row_days_since'], ['user_id', 'lookup_date'],
     ) }} as asof_rows
 ),
 
 with_user_daily as (
     select
-        daily_hits.request_id,
+        daily_hits.user_id,
+        daily_hits.lookup_date,
         {%- for stem in stems %}
             {%- for days in [1] + ml_daily_windows() %}
                 coalesce(daily_hits.{{ stem }}_{{ days }}d, 0) as f_user_{{ stem }}_{{ days }}d,
@@ -193,7 +209,9 @@ with_user_daily as (
         daily_hits.engagement_trend_ratio_7d as f_user_engagement_trend_ratio_7d
     from daily_hits
     left join daily_miss_last_rows
-        on daily_hits.request_id = daily_miss_last_rows.request_id
+        on
+            daily_hits.user_id = daily_miss_last_rows.user_id
+            and daily_hits.lookup_date = daily_miss_last_rows.lookup_date
 ),
 
 joined as (
@@ -244,9 +262,14 @@ joined as (
     left join event_counts
         on request_tweets.request_id = event_counts.request_id
     left join affinity
-        on request_tweets.request_id = affinity.request_id
+        on
+            request_tweets.user_id = affinity.user_id
+            and request_tweets.author_id = affinity.author_id
+            and request_tweets.request_at = affinity.request_at
     left join with_user_daily
-        on request_tweets.request_id = with_user_daily.request_id
+        on
+            request_tweets.user_id = with_user_daily.user_id
+            and request_tweets.lookup_date = with_user_daily.lookup_date
 ),
 
 final as (
