@@ -1,4 +1,6 @@
 {{ config(schema='intermediate', **stream_request_incremental()) }}
+{#- The small side of every join is on the right: see macros/ml/ml_join_build_side.sql. -#}
+{{ config(pre_hook=['{{ ml_join_build_as_written() }}'], post_hook=['{{ ml_join_build_reset() }}']) }}
 
 -- depends_on: {{ ref('int_ml_time_windows') }}
 
