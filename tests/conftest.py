@@ -176,3 +176,32 @@ def scored_warehouse(
     trained = train(db, root / "models", TrainConfig())
     scored = score(db, root / "models", ScoreConfig(k=10))
     return ScoredWarehouse(db, root / "models", trained, scored, int(rows_before))
+
+
+def batch_serving_top_k(
+    con: duckdb.DuckDBPyConnection, model_version: int, users: int | None = None
+) -> dict[str, list[tuple[str, float]]]:
+    """ml.recommendations' serving lists of `model_version` under the log's own ids:
+    user_key -> [(tweet_key, score), ...] best first; `users` draws that many users by
+    a fixed hash (None: all)."""
+    drawn = (
+        "and recs.user_id in (select distinct user_id from ml.recommendations"
+        " order by hash(user_id, 'serving-recs'), user_id limit ?)"
+        if users is not None
+        else ""
+    )
+    rows = con.execute(
+        f"""
+        select users.user_key, tweets.tweet_key, recs.score
+        from ml.recommendations as recs
+        inner join marts.dim_users as users on recs.user_id = users.user_id
+        inner join marts.dim_tweets as tweets on recs.tweet_id = tweets.tweet_id
+        where recs.model_version = ? and recs.scope = 'serving' {drawn}
+        order by users.user_key, recs.rank
+        """,
+        [model_version] + ([users] if users is not None else []),
+    ).fetchall()
+    lists: dict[str, list[tuple[str, float]]] = {}
+    for user, tweet, score_ in rows:
+        lists.setdefault(user, []).append((tweet, score_))
+    return lists

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ACCOUNTED, PROJECT_ROOT, dbt_env, run_dbt
+from conftest import ACCOUNTED, PROJECT_ROOT, batch_serving_top_k, dbt_env, run_dbt
 from test_similarity import assert_top_k_matches, expected_for, spec_from_project
 
 from serving.layout import read_current
@@ -165,20 +165,7 @@ def test_the_snapshot_serves_the_batch_top_k_under_the_logs_ids(
     snapshot_id = read_current(shape_run.serving_dir)
     assert snapshot_id, "publish made no snapshot current"
     snapshot = load_snapshot(shape_run.serving_dir, snapshot_id)
-    rows = con.execute(
-        """
-        select users.user_key, tweets.tweet_key, recs.score
-        from ml.recommendations as recs
-        inner join marts.dim_users as users on recs.user_id = users.user_id
-        inner join marts.dim_tweets as tweets on recs.tweet_id = tweets.tweet_id
-        where recs.model_version = ? and recs.scope = 'serving'
-        order by users.user_key, recs.rank
-        """,
-        [snapshot.model_version],
-    ).fetchall()
-    expected: dict[str, list[tuple[str, float]]] = {}
-    for user, tweet, score in rows:
-        expected.setdefault(user, []).append((tweet, score))
+    expected = batch_serving_top_k(con, snapshot.model_version)
     assert expected, "no serving recommendations to compare"
     for user, items in list(expected.items())[:50]:
         row = snapshot.user_row(user)

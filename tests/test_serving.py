@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pytest
-from conftest import PROJECT_ROOT, ScoredWarehouse
+from conftest import PROJECT_ROOT, ScoredWarehouse, batch_serving_top_k
 
 from serving.api import RecommendationsResponse, ScoreResponse
 from serving.online_features import OnlineFeatureError, build_plan
@@ -165,25 +165,8 @@ def test_parity_finds_a_feature_the_online_store_gets_wrong(served: Served) -> N
 
 
 def test_recommendations_are_the_batch_top_k(served: Served) -> None:
-    rows = _query(
-        served.db,
-        """
-        select users.user_key, tweets.tweet_key, recs.score
-        from ml.recommendations as recs
-        inner join marts.dim_users as users on recs.user_id = users.user_id
-        inner join marts.dim_tweets as tweets on recs.tweet_id = tweets.tweet_id
-        where recs.model_version = ? and recs.scope = 'serving'
-            and recs.user_id in (
-                select distinct user_id from ml.recommendations
-                order by hash(user_id, 'serving-recs'), user_id limit 20
-            )
-        order by users.user_key, recs.rank
-        """,
-        [served.model_version],
-    )
-    expected: dict[str, list[tuple[str, float]]] = {}
-    for user, tweet, score in rows:
-        expected.setdefault(user, []).append((tweet, score))
+    with duckdb.connect(str(served.db), read_only=True) as con:
+        expected = batch_serving_top_k(con, served.model_version, users=20)
     assert len(expected) == 20
     for user, items in expected.items():
         status, body = _get(served.url, f"/v1/users/{user}/recommendations?k=10")

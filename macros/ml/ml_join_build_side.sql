@@ -8,9 +8,9 @@
     requests instead. At 1M events that made int_pit_activity_counts spill
     6.7 GB and take 40 s, against 0.35 GB and 11 s built on the written side
     (rows identical). Only a model whose joins are all written with the small
-    side on the right may use it. DuckDB's setting is global: a model running beside one of
-    these is planned the same way meanwhile, which can change its speed,
-    never its rows. Other engines: no hint. -#}
+    side on the right may use it. DuckDB's setting is global: a model running
+    beside one of these is planned the same way meanwhile, which can change
+    its speed, never its rows. Other engines: no hint. -#}
 {% macro ml_join_build_as_written() -%}
     {{ return(adapter.dispatch('ml_join_build_as_written', 'social_ml')()) }}
 {%- endmacro %}
