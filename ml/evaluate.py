@@ -115,8 +115,9 @@ def nothing_to_evaluate(
         return ""
     if cutoff is None:
         return (
-            "no backtest candidates (marts.feat_scoring_candidates has no 'backtest' rows), "
-            "so there is no held-out window: nothing to evaluate"
+            "no backtest candidates (marts.feat_scoring_candidates has no 'backtest' rows; "
+            "the backtest retrieves only for users who engage from its cut-off on), so there "
+            "is no held-out window: nothing to evaluate"
         )
     span = f"from {cutoff:%Y-%m-%d %H:%M:%S} " + (
         f"for {config.horizon_hours} h" if config.horizon_hours is not None else "on"

@@ -5,8 +5,8 @@
     similarity source removes those itself, always). A candidate must be live
     at the as-of time (created before it, not deleted at or before it): the
     item similarity source starts from tweets engaged with earlier, some of
-    them deleted since. A training scope keeps only its users
-    (int_ml_training_scope_users). Each source's rows are
+    them deleted since. A scope that does not cover every user keeps only
+    its users (int_ml_scope_users). Each source's rows are
     ranked per user by its score (ties: smaller tweet_id) and cut at its
     quota in candidate_sources. -#}
 
@@ -49,7 +49,7 @@ scopes as (
     select
         scope,
         as_of_at,
-        is_training
+        covers_every_user
     from {{ ref('int_ml_scopes') }}
 ),
 
@@ -61,11 +61,11 @@ tweets as (
     from {{ ref('dim_tweets') }}
 ),
 
-training_users as (
+scope_users as (
     select
         scope,
         user_id
-    from {{ ref('int_ml_training_scope_users') }}
+    from {{ ref('int_ml_scope_users') }}
 ),
 
 unioned as (
@@ -117,12 +117,12 @@ targeted as (
         on unioned.scope = scopes.scope
     inner join tweets
         on unioned.tweet_id = tweets.tweet_id
-    left join training_users
+    left join scope_users
         on
-            unioned.scope = training_users.scope
-            and unioned.user_id = training_users.user_id
+            unioned.scope = scope_users.scope
+            and unioned.user_id = scope_users.user_id
     where
-        (not scopes.is_training or training_users.user_id is not null)
+        (scopes.covers_every_user or scope_users.user_id is not null)
         and tweets.created_at < scopes.as_of_at
         and (tweets.deleted_at is null or tweets.deleted_at > scopes.as_of_at)
 ),

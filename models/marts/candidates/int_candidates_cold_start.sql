@@ -15,18 +15,19 @@ scopes as (
     select
         scope,
         as_of_at,
-        is_training
+        covers_every_user
     from {{ ref('int_ml_scopes') }}
 ),
 
--- A training scope's users (the one place that rule is applied,
--- fct_candidate_sources, would drop the others' copies later; the cold
--- users are most users of a scope, so they are left out here already).
-training_users as (
+-- The users of a scope that does not cover every user (the one place that
+-- rule is applied, fct_candidate_sources, would drop the others' copies
+-- later; the cold users are most users of a scope, so they are left out here
+-- already).
+scope_users as (
     select
         scope,
         user_id
-    from {{ ref('int_ml_training_scope_users') }}
+    from {{ ref('int_ml_scope_users') }}
 ),
 
 users as (
@@ -54,13 +55,13 @@ cold_users as (
         on
             scopes.scope = engaged_users.scope
             and users.user_id = engaged_users.user_id
-    left join training_users
+    left join scope_users
         on
-            scopes.scope = training_users.scope
-            and users.user_id = training_users.user_id
+            scopes.scope = scope_users.scope
+            and users.user_id = scope_users.user_id
     where
         engaged_users.user_id is null
-        and (not scopes.is_training or training_users.user_id is not null)
+        and (scopes.covers_every_user or scope_users.user_id is not null)
 ),
 
 trending as (

@@ -306,7 +306,7 @@ negative_requests as (
 
 -- Candidates at their scope's as-of time: scored ('candidate') in the scored
 -- scopes, trained on ('training_candidate') in the training scopes (whose
--- candidates are their active users', int_ml_training_scope_users). The slot
+-- candidates are their active users', int_ml_scope_users). The slot
 -- a candidate will be shown in is unknown, so it is scored as if shown first
 -- (position 0), the usual way to take position bias out of a ranking score.
 candidate_requests as (

@@ -8,7 +8,10 @@
     window's start, labelled up to the test window's start, and 'train' one
     validation-window length earlier, labelled up to the validation start.
     A training scope is left out when it would start before the data or has
-    an empty label window. -#}
+    an empty label window. Only 'serving' covers every user (it is what is
+    served); the others retrieve for the users int_ml_scope_users names, those
+    who engage in their label window (the backtest's runs to the end of the
+    data): the only users a training row or the evaluation can count. -#}
 
 with
 
@@ -21,28 +24,32 @@ scopes as (
         'serving' as scope,
         serving_as_of_at as as_of_at,
         cast(null as timestamp) as label_until_at,
-        false as is_training
+        false as is_training,
+        true as covers_every_user
     from windows
     union all
     select
         'backtest' as scope,
         test_start_at as as_of_at,
         cast(null as timestamp) as label_until_at,
-        false as is_training
+        false as is_training,
+        false as covers_every_user
     from windows
     union all
     select
         'validation' as scope,
         validation_start_at as as_of_at,
         test_start_at as label_until_at,
-        true as is_training
+        true as is_training,
+        false as covers_every_user
     from windows
     union all
     select
         'train' as scope,
         validation_start_at - (test_start_at - validation_start_at) as as_of_at,
         validation_start_at as label_until_at,
-        true as is_training
+        true as is_training,
+        false as covers_every_user
     from windows
 ),
 
@@ -51,7 +58,8 @@ final as (
         cast(scopes.scope as varchar) as scope,
         cast(scopes.as_of_at as timestamp) as as_of_at,
         cast(scopes.label_until_at as timestamp) as label_until_at,
-        cast(scopes.is_training as boolean) as is_training
+        cast(scopes.is_training as boolean) as is_training,
+        cast(scopes.covers_every_user as boolean) as covers_every_user
     from scopes
     cross join windows
     where

@@ -58,7 +58,8 @@ requests as (
         feature_requests.tweet_id,
         feature_requests.author_id,
         feature_requests.request_kind,
-        feature_requests.request_at
+        feature_requests.request_at,
+        feature_requests.position
     from {{ ref('int_feature_requests') }} as feature_requests
     where {{ stream_keep_missing('feature_requests.request_id', 'feature_requests.request_at') }}
 ),
@@ -104,6 +105,7 @@ request_tweets as (
         requests.author_id,
         requests.request_kind,
         requests.request_at,
+        requests.position,
         tweets.topic
     from requests
     left join tweets
@@ -248,6 +250,10 @@ event_running as (
 event_request_counts as (
     select
         request_tweets.request_id,
+        request_tweets.user_id,
+        request_tweets.tweet_id,
+        request_tweets.author_id,
+        request_tweets.position,
         {%- for key in event_count_keys %}
             {%- set before = 'before_split_by_' ~ key['keys'] | join('_') %}
             {%- for name in key['counts'] %}
@@ -280,7 +286,8 @@ time_requests as (
         request_tweets.tweet_id,
         request_tweets.author_id,
         request_tweets.topic,
-        request_tweets.request_at
+        request_tweets.request_at,
+        request_tweets.position
     from request_tweets
     left join event_request_counts
         on request_tweets.request_id = event_request_counts.request_id
@@ -318,6 +325,10 @@ request_times as (
 time_request_counts as (
     select
         time_requests.request_id,
+        time_requests.user_id,
+        time_requests.tweet_id,
+        time_requests.author_id,
+        time_requests.position,
         {%- for key in event_count_keys %}
             {%- set cte = 'counts_by_' ~ key['keys'] | join('_') %}
             {%- for name in key['counts'] %}
@@ -349,6 +360,10 @@ time_request_counts as (
 event_counts as (
     select
         request_id,
+        user_id,
+        tweet_id,
+        author_id,
+        position,
         {%- for name in event_count_names %}
             {{ name }},
         {%- endfor %}
@@ -357,6 +372,10 @@ event_counts as (
     union all
     select
         request_id,
+        user_id,
+        tweet_id,
+        author_id,
+        position,
         {%- for name in event_count_names %}
             {{ name }},
         {%- endfor %}
@@ -368,6 +387,10 @@ final as (
     select
         cast(request_id as varchar) as request_id,
         cast(request_at as timestamp) as request_at,
+        cast(user_id as bigint) as user_id,
+        cast(tweet_id as bigint) as tweet_id,
+        cast(author_id as bigint) as author_id,
+        cast(position as integer) as position,
         {%- for name in event_count_names %}
             cast({{ name }} as integer) as {{ name }}{{ "," if not loop.last }}
         {%- endfor %}

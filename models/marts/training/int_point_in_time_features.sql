@@ -4,23 +4,23 @@
     strictly before T (Feast's point-in-time rule): the counts of earlier
     events and follows come from int_pit_activity_counts, the decayed
     user-author affinity from the user's engagements before T, the daily
-    user features from the last day completed before T's day. -#}
+    user features from the last day completed before T's day. The requests
+    are read from int_pit_activity_counts, which carries each one's columns
+    beside its counts (one row per request of int_feature_requests): joining
+    the two by request_id cost a hash join of two tables as long as the
+    requests (77M rows at 10M events) that spilled tens of GB. -#}
 {%- set stems = ml_count_stems() %}
 
 -- depends_on: {{ ref('int_ml_time_windows') }}
+-- depends_on: {{ ref('int_feature_requests') }}
 
 with
 
+-- Each request with its counts of earlier events and follows.
 requests as (
-    select
-        feature_requests.request_id,
-        feature_requests.user_id,
-        feature_requests.tweet_id,
-        feature_requests.author_id,
-        feature_requests.request_at,
-        feature_requests.position
-    from {{ ref('int_feature_requests') }} as feature_requests
-    where {{ stream_keep_missing('feature_requests.request_id', 'feature_requests.request_at') }}
+    select counted.*
+    from {{ ref('int_pit_activity_counts') }} as counted
+    where {{ stream_keep_missing('counted.request_id', 'counted.request_at') }}
 ),
 
 tweets as (
@@ -45,23 +45,13 @@ events as (
     where not is_bot_user
 ),
 
--- Counts of earlier events and follows, computed in their own table.
-event_counts as (
-    select * from {{ ref('int_pit_activity_counts') }}
-),
-
 user_daily as (
     select * from {{ ref('feat_user_daily') }}
 ),
 
 request_tweets as (
     select
-        requests.request_id,
-        requests.user_id,
-        requests.tweet_id,
-        requests.author_id,
-        requests.request_at,
-        requests.position,
+        requests.*,
         -- Daily user features: the last day completed before T's day, so
         -- nothing of T's own day (not even the part before T) is used.
         cast({{ ml_dateadd('day', '-1', 'cast(requests.request_at as date)') }} as date)
@@ -225,33 +215,33 @@ joined as (
         case when request_tweets.user_id = request_tweets.author_id then 1 else 0 end as f_is_own_tweet,
         {{ ml_hours_between('request_tweets.created_at', 'request_tweets.request_at') }}
             as f_tweet_age_hours,
-        event_counts.tweet_impressions as f_tweet_impressions,
-        event_counts.tweet_engagements as f_tweet_engagements,
-        {{ ml_safe_divide('event_counts.tweet_engagements', 'event_counts.tweet_impressions') }}
+        request_tweets.tweet_impressions as f_tweet_impressions,
+        request_tweets.tweet_engagements as f_tweet_engagements,
+        {{ ml_safe_divide('request_tweets.tweet_engagements', 'request_tweets.tweet_impressions') }}
             as f_tweet_engagement_rate,
         {{ ml_engagement_velocity(
-            'event_counts.tweet_engagements',
+            'request_tweets.tweet_engagements',
             ml_hours_between('request_tweets.created_at', 'request_tweets.request_at'),
         ) }} as f_tweet_engagement_velocity,
-        event_counts.author_impressions as f_author_impressions,
-        event_counts.author_engagements as f_author_engagements,
-        {{ ml_safe_divide('event_counts.author_engagements', 'event_counts.author_impressions') }}
+        request_tweets.author_impressions as f_author_impressions,
+        request_tweets.author_engagements as f_author_engagements,
+        {{ ml_safe_divide('request_tweets.author_engagements', 'request_tweets.author_impressions') }}
             as f_author_engagement_rate,
-        event_counts.author_followers as f_author_followers,
-        case when event_counts.follow_edges > 0 then 1 else 0 end as f_follows_author,
-        event_counts.user_following as f_user_following,
-        event_counts.user_author_impressions as f_user_author_impressions,
-        event_counts.user_author_engagements as f_user_author_engagements,
+        request_tweets.author_followers as f_author_followers,
+        case when request_tweets.follow_edges > 0 then 1 else 0 end as f_follows_author,
+        request_tweets.user_following as f_user_following,
+        request_tweets.user_author_impressions as f_user_author_impressions,
+        request_tweets.user_author_engagements as f_user_author_engagements,
         coalesce(affinity.user_author_affinity, 0) as f_user_author_affinity,
-        event_counts.user_engagements as f_user_engagements,
+        request_tweets.user_engagements as f_user_engagements,
         case
-            when request_tweets.topic is not null then event_counts.user_topic_engagements
+            when request_tweets.topic is not null then request_tweets.user_topic_engagements
         end as f_user_topic_engagements,
         case
             when request_tweets.topic is not null
                 then {{ ml_safe_divide(
-                    'event_counts.user_topic_engagements',
-                    'event_counts.user_engagements',
+                    'request_tweets.user_topic_engagements',
+                    'request_tweets.user_engagements',
                 ) }}
         end as f_user_topic_share,
         {%- for column in ml_feature_columns() if column.get('daily') %}
@@ -259,8 +249,6 @@ joined as (
         {%- endfor %}
         request_tweets.request_at
     from request_tweets
-    left join event_counts
-        on request_tweets.request_id = event_counts.request_id
     left join affinity
         on
             request_tweets.user_id = affinity.user_id
