@@ -103,9 +103,38 @@
 {#- The retrieval features as a typed select list read from `relation` (a
     fct_candidates row), or NULL typed columns when `relation` is none. -#}
 {% macro ml_source_feature_select_list(relation=none) -%}
-    {%- set casts = [] -%}
+    {{ ml_typed_select_list(ml_source_feature_columns(), relation, 'column') }}
+{%- endmacro %}
+
+{#- What a candidate request carries from fct_candidates (its retrieval
+    columns, the source features' inputs and the sources list), NULL on the
+    other requests: int_feature_requests reads them beside the candidate, and
+    int_pit_activity_counts and int_point_in_time_features pass them on, so
+    feat_scoring_candidates and feat_candidate_training_set read one table
+    instead of joining the candidates back to their features (a hash join of
+    two tables of ~50M rows each at 10M events, which spilled tens of GB). -#}
+{% macro ml_request_retrieval_columns() -%}
+    {%- set columns = [] -%}
     {%- for column in ml_source_feature_columns() -%}
-        {%- set value = relation ~ '.' ~ column['column'] if relation else 'null' -%}
+        {%- do columns.append({'name': column['column'], 'data_type': column['data_type']}) -%}
+    {%- endfor -%}
+    {%- do columns.append({'name': 'sources', 'data_type': 'varchar'}) -%}
+    {{ return(columns) }}
+{%- endmacro %}
+
+{#- The retrieval columns as a typed select list read from `relation`, or
+    NULL typed columns when `relation` is none. -#}
+{% macro ml_request_retrieval_select_list(relation=none) -%}
+    {{ ml_typed_select_list(ml_request_retrieval_columns(), relation, 'name') }}
+{%- endmacro %}
+
+{#- `columns` (dicts with name, data_type and the key `read_key` naming the
+    column read from `relation`) as `cast(relation.<read> as <type>) as <name>`,
+    or NULL typed columns when `relation` is none. -#}
+{% macro ml_typed_select_list(columns, relation, read_key) -%}
+    {%- set casts = [] -%}
+    {%- for column in columns -%}
+        {%- set value = relation ~ '.' ~ column[read_key] if relation else 'null' -%}
         {%- do casts.append(
             'cast(' ~ value ~ ' as ' ~ column['data_type'] ~ ') as ' ~ column['name']
         ) -%}

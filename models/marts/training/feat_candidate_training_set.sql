@@ -11,15 +11,11 @@
 
 with
 
+-- The training candidates' requests, with their features and retrieval
+-- columns (int_point_in_time_features carries them).
 requests as (
-    select
-        request_id,
-        scope,
-        user_id,
-        tweet_id,
-        author_id,
-        request_at
-    from {{ ref('int_feature_requests') }}
+    select *
+    from {{ ref('int_point_in_time_features') }}
     where request_kind = 'training_candidate'
 ),
 
@@ -29,14 +25,6 @@ scopes as (
         label_until_at
     from {{ ref('int_ml_scopes') }}
     where is_training
-),
-
-candidates as (
-    select * from {{ ref('fct_candidates') }}
-),
-
-features as (
-    select * from {{ ref('int_point_in_time_features') }}
 ),
 
 engagements as (
@@ -95,17 +83,10 @@ final as (
         cast(labelled.request_at as timestamp) as as_of_at,
         cast(labelled.label as integer) as label,  -- noqa: RF04
         cast({{ ml_split('labelled.request_at', 'time_windows') }} as varchar) as split,
-        {{ ml_feature_select_list('features') }},
-        {{ ml_source_feature_select_list('candidates') }}
+        {{ ml_feature_select_list('labelled') }},
+        {{ ml_source_feature_select_list('labelled') }}
     from labelled
     cross join time_windows
-    inner join features
-        on labelled.request_id = features.request_id
-    inner join candidates
-        on
-            labelled.scope = candidates.scope
-            and labelled.user_id = candidates.user_id
-            and labelled.tweet_id = candidates.tweet_id
     where labelled.user_has_positive = 1
 )
 

@@ -71,12 +71,9 @@ sampling as (
     where not is_bot_user
 ),
 
+-- Each candidate with its retrieval columns (ml_request_retrieval_columns).
 candidates as (
-    select
-        scope,
-        user_id,
-        tweet_id
-    from {{ ref('fct_candidates') }}
+    select * from {{ ref('fct_candidates') }}
 ),
 
 scopes as (
@@ -115,7 +112,8 @@ impression_requests as (
         impressions.tweet_id,
         impressions.author_id,
         impressions.event_at as request_at,
-        impressions.position
+        impressions.position,
+        {{ ml_request_retrieval_select_list() }}
     from impressions
     cross join time_windows
     cross join sampling
@@ -287,7 +285,8 @@ positive_requests as (
         tweet_id,
         author_id,
         event_at as request_at,
-        0 as position
+        0 as position,
+        {{ ml_request_retrieval_select_list() }}
     from positives
 ),
 
@@ -300,7 +299,8 @@ negative_requests as (
         tweet_id,
         author_id,
         event_at as request_at,
-        0 as position
+        0 as position,
+        {{ ml_request_retrieval_select_list() }}
     from negatives
 ),
 
@@ -309,6 +309,7 @@ negative_requests as (
 -- candidates are their active users', int_ml_scope_users). The slot
 -- a candidate will be shown in is unknown, so it is scored as if shown first
 -- (position 0), the usual way to take position bias out of a ranking score.
+-- Each carries its retrieval columns down the point-in-time chain.
 candidate_requests as (
     select
         candidates.scope
@@ -320,7 +321,8 @@ candidate_requests as (
         candidates.tweet_id,
         tweets.author_id,
         scopes.as_of_at as request_at,
-        0 as position
+        0 as position,
+        {{ ml_request_retrieval_select_list('candidates') }}
     from candidates
     inner join scopes
         on candidates.scope = scopes.scope
@@ -347,7 +349,8 @@ final as (
         cast(tweet_id as bigint) as tweet_id,
         cast(author_id as bigint) as author_id,
         cast(request_at as timestamp) as request_at,
-        cast(position as integer) as position
+        cast(position as integer) as position,
+        {{ ml_request_retrieval_select_list('unioned') }}
     from unioned
 )
 

@@ -44,6 +44,10 @@
         'user_engagements': 'n_engagements', 'user_following': 'n_follows'}},
     {'keys': ['user_id', 'topic'], 'counts': {'user_topic_engagements': 'n_engagements'}},
 ] -%}
+{#- What each request carries through unchanged, for int_point_in_time_features'
+    consumers: its kind, scope and retrieval columns (NULL but on candidates). -#}
+{%- set passed = ['request_kind', 'scope'] -%}
+{%- for column in ml_request_retrieval_columns() -%}{%- do passed.append(column['name']) -%}{%- endfor -%}
 {%- set event_count_names = [] -%}
 {%- for key in event_count_keys -%}
     {%- for name in key['counts'] -%}{%- do event_count_names.append(name) -%}{%- endfor -%}
@@ -57,7 +61,9 @@ requests as (
         feature_requests.user_id,
         feature_requests.tweet_id,
         feature_requests.author_id,
-        feature_requests.request_kind,
+        {%- for column in passed %}
+            feature_requests.{{ column }},
+        {%- endfor %}
         feature_requests.request_at,
         feature_requests.position
     from {{ ref('int_feature_requests') }} as feature_requests
@@ -103,7 +109,9 @@ request_tweets as (
         requests.user_id,
         requests.tweet_id,
         requests.author_id,
-        requests.request_kind,
+        {%- for column in passed %}
+            requests.{{ column }},
+        {%- endfor %}
         requests.request_at,
         requests.position,
         tweets.topic
@@ -254,6 +262,9 @@ event_request_counts as (
         request_tweets.tweet_id,
         request_tweets.author_id,
         request_tweets.position,
+        {%- for column in passed %}
+            request_tweets.{{ column }},
+        {%- endfor %}
         {%- for key in event_count_keys %}
             {%- set before = 'before_split_by_' ~ key['keys'] | join('_') %}
             {%- for name in key['counts'] %}
@@ -287,6 +298,9 @@ time_requests as (
         request_tweets.author_id,
         request_tweets.topic,
         request_tweets.request_at,
+        {%- for column in passed %}
+            request_tweets.{{ column }},
+        {%- endfor %}
         request_tweets.position
     from request_tweets
     left join event_request_counts
@@ -329,6 +343,9 @@ time_request_counts as (
         time_requests.tweet_id,
         time_requests.author_id,
         time_requests.position,
+        {%- for column in passed %}
+            time_requests.{{ column }},
+        {%- endfor %}
         {%- for key in event_count_keys %}
             {%- set cte = 'counts_by_' ~ key['keys'] | join('_') %}
             {%- for name in key['counts'] %}
@@ -364,6 +381,9 @@ event_counts as (
         tweet_id,
         author_id,
         position,
+        {%- for column in passed %}
+            {{ column }},
+        {%- endfor %}
         {%- for name in event_count_names %}
             {{ name }},
         {%- endfor %}
@@ -376,6 +396,9 @@ event_counts as (
         tweet_id,
         author_id,
         position,
+        {%- for column in passed %}
+            {{ column }},
+        {%- endfor %}
         {%- for name in event_count_names %}
             {{ name }},
         {%- endfor %}
@@ -391,6 +414,9 @@ final as (
         cast(tweet_id as bigint) as tweet_id,
         cast(author_id as bigint) as author_id,
         cast(position as integer) as position,
+        cast(request_kind as varchar) as request_kind,
+        cast(scope as varchar) as scope,
+        {{ ml_request_retrieval_select_list('event_counts') }},
         {%- for name in event_count_names %}
             cast({{ name }} as integer) as {{ name }}{{ "," if not loop.last }}
         {%- endfor %}

@@ -8,7 +8,10 @@
     are read from int_pit_activity_counts, which carries each one's columns
     beside its counts (one row per request of int_feature_requests): joining
     the two by request_id cost a hash join of two tables as long as the
-    requests (77M rows at 10M events) that spilled tens of GB. -#}
+    requests (77M rows at 10M events) that spilled tens of GB. For the same
+    reason each row carries its request's identity (kind, scope, user, tweet,
+    author) and retrieval columns: its consumers filter this table by kind
+    instead of joining it back to the requests or the candidates. -#}
 {%- set stems = ml_count_stems() %}
 
 -- depends_on: {{ ref('int_ml_time_windows') }}
@@ -247,6 +250,14 @@ joined as (
         {%- for column in ml_feature_columns() if column.get('daily') %}
             with_user_daily.{{ column['name'] }},
         {%- endfor %}
+        {%- for column in ml_request_retrieval_columns() %}
+            request_tweets.{{ column['name'] }},
+        {%- endfor %}
+        request_tweets.request_kind,
+        request_tweets.scope,
+        request_tweets.user_id,
+        request_tweets.tweet_id,
+        request_tweets.author_id,
         request_tweets.request_at
     from request_tweets
     left join affinity
@@ -264,7 +275,13 @@ final as (
     select
         cast(request_id as varchar) as request_id,
         cast(request_at as timestamp) as request_at,
-        {{ ml_feature_casts() }}
+        cast(request_kind as varchar) as request_kind,
+        cast(scope as varchar) as scope,
+        cast(user_id as bigint) as user_id,
+        cast(tweet_id as bigint) as tweet_id,
+        cast(author_id as bigint) as author_id,
+        {{ ml_feature_casts() }},
+        {{ ml_request_retrieval_select_list('joined') }}
     from joined
 )
 
