@@ -19,7 +19,7 @@ export DAGSTER_HOME := $(CURDIR)/dagster_home
 
 DBT_SOURCES := $(shell find models macros materializations seeds tests/dbt -type f 2>/dev/null) dbt_project.yml profiles.yml selectors.yml
 
-.PHONY: help setup run test lint ui serve stream seeds practice bench bench-serving clean
+.PHONY: help setup run test lint ui serve stream seeds practice bench bench-quick bench-serving clean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -101,6 +101,11 @@ $(BENCH_INSTALLED): $(INSTALLED)
 
 bench: setup $(BENCH_INSTALLED)  ## Time 1M/3M/10M events end to end vs peers; writes bench/REPORT.md (long).
 	$(PY) -m bench $(BENCH_ARGS)
+
+BENCH_QUICK_ARGS ?=
+
+bench-quick: setup  ## Regression guard: 1M events once (~3 min), stages and models vs bench/quick_baseline.json.
+	$(PY) -m bench.quick $(BENCH_QUICK_ARGS)
 
 # Sizes for the serving bench (events, comma-separated); a warehouse is built per size.
 SERVING_BENCH_SIZES ?= 1000000
