@@ -9,6 +9,7 @@ tests/test_ml_monitoring.py proves the two create identical columns.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -103,6 +104,17 @@ ML_TABLES_DDL: dict[str, str] = {
 }
 
 
+def duckdb_settings() -> dict[str, str]:
+    """The memory limit and threads dbt's profile gives DuckDB (profiles.yml: the same
+    environment variables and defaults), so an ml step is bounded like a dbt model.
+    DuckDB's own default is 80% of RAM: scoring 46M candidates at 10M events, which
+    streams them in batches, held 20 GB resident without it."""
+    return {
+        "memory_limit": os.environ.get("SOCIAL_ML_DUCKDB_MEMORY_LIMIT", "3GB"),
+        "threads": os.environ.get("SOCIAL_ML_DUCKDB_THREADS", "2"),
+    }
+
+
 @contextmanager
 def connect(db_path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse and always close it: DuckDB allows one writer per file."""
@@ -110,7 +122,7 @@ def connect(db_path: Path | str, read_only: bool = False) -> Iterator[duckdb.Duc
     if read_only and not path.exists():
         raise FileNotFoundError(f"warehouse not found: {path}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = duckdb.connect(str(path), read_only=read_only, config=duckdb_settings())
     try:
         yield con
     finally:

@@ -1,31 +1,42 @@
 {%- set kinds = ['impression', 'engagement', 'sampled_negative'] %}
 {{ config(**stream_request_incremental(kinds, 'impression_id', 'impression_at')) }}
 
+-- depends_on: {{ ref('int_feature_requests') }}
+
+{#- The training requests: impressions, or on an implicit-feedback log first
+    engagements and sampled negatives (int_feature_requests), read from
+    int_point_in_time_features, which carries each one's user, tweet, author
+    and kind: nothing joins back to int_feature_requests. -#}
+{%- set is_training_request -%}
+    features.request_kind in (
+        {%- for kind in kinds %}
+            '{{ kind }}'{{ "," if not loop.last }}
+        {%- endfor %}
+    )
+    and {{ stream_keep_missing(
+        'features.request_id', 'features.request_at', 'impression_id', 'impression_at',
+    ) }}
+{%- endset %}
+
 with
 
-requests as (
-    select
-        feature_requests.request_id,
-        feature_requests.user_id,
-        feature_requests.tweet_id,
-        feature_requests.author_id,
-        feature_requests.request_at
-    from {{ ref('int_feature_requests') }} as feature_requests
-    -- Impressions, or on an implicit-feedback log first engagements and
-    -- sampled negatives (int_feature_requests).
-    where
-        feature_requests.request_kind in (
-            {%- for kind in kinds %}
-                '{{ kind }}'{{ "," if not loop.last }}
-            {%- endfor %}
-        )
-        and {{ stream_keep_missing(
-            'feature_requests.request_id', 'feature_requests.request_at', 'impression_id', 'impression_at',
-        ) }}
+-- Each training request with its features.
+features as (
+    select *
+    from {{ ref('int_point_in_time_features') }} as features
+    where {{ is_training_request }}
 ),
 
-features as (
-    select * from {{ ref('int_point_in_time_features') }}
+-- The same requests, narrow, for the label join: a scan of their own, so the
+-- wide rows above stream to the output instead of being held for two readers.
+requests as (
+    select
+        features.request_id,
+        features.user_id,
+        features.tweet_id,
+        features.request_at
+    from {{ ref('int_point_in_time_features') }} as features
+    where {{ is_training_request }}
 ),
 
 engagements as (
@@ -65,21 +76,19 @@ labels as (
 
 final as (
     select
-        cast(requests.request_id as varchar) as impression_id,
-        cast(requests.user_id as bigint) as user_id,
-        cast(requests.tweet_id as bigint) as tweet_id,
-        cast(requests.author_id as bigint) as author_id,
-        cast(requests.request_at as timestamp) as impression_at,
+        cast(features.request_id as varchar) as impression_id,
+        cast(features.user_id as bigint) as user_id,
+        cast(features.tweet_id as bigint) as tweet_id,
+        cast(features.author_id as bigint) as author_id,
+        cast(features.request_at as timestamp) as impression_at,
         cast(coalesce(labels.label, 0) as integer) as label,  -- noqa: RF04
-        cast({{ ml_split('requests.request_at', 'time_windows') }} as varchar) as split,
+        cast({{ ml_split('features.request_at', 'time_windows') }} as varchar) as split,
         {{ ml_feature_select_list('features') }},
         {{ ml_source_feature_select_list() }}
-    from requests
+    from features
     cross join time_windows
-    inner join features
-        on requests.request_id = features.request_id
     left join labels
-        on requests.request_id = labels.request_id
+        on features.request_id = labels.request_id
 )
 
 select * from final
