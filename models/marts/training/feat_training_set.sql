@@ -7,16 +7,8 @@
     engagements and sampled negatives (int_feature_requests), read from
     int_point_in_time_features, which carries each one's user, tweet, author
     and kind: nothing joins back to int_feature_requests. -#}
-{%- set is_training_request -%}
-    features.request_kind in (
-        {%- for kind in kinds %}
-            '{{ kind }}'{{ "," if not loop.last }}
-        {%- endfor %}
-    )
-    and {{ stream_keep_missing(
-        'features.request_id', 'features.request_at', 'impression_id', 'impression_at',
-    ) }}
-{%- endset %}
+{%- set is_training_request = "features.request_kind in ('" ~ kinds | join("', '") ~ "') and "
+    ~ stream_keep_missing('features.request_id', 'features.request_at', 'impression_id', 'impression_at') %}
 
 with
 
