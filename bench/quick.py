@@ -136,7 +136,6 @@ def run(events: int, out: Path) -> dict[str, object]:
     return {
         **figures(record),
         "commit": machine.get("commit"),
-        "dirty": machine.get("dirty"),
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
 

@@ -122,8 +122,13 @@ def connect(db_path: Path | str, read_only: bool = False) -> Iterator[duckdb.Duc
     if read_only and not path.exists():
         raise FileNotFoundError(f"warehouse not found: {path}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only, config=duckdb_settings())
+    con = duckdb.connect(str(path), read_only=read_only)
     try:
+        # SET, not connect(config=...): a process may hold another connection to the same
+        # file, and DuckDB refuses a second one opened with a different configuration.
+        for name, value in duckdb_settings().items():
+            quoted = value.replace("'", "''")
+            con.execute(f"set {name} = '{quoted}'")
         yield con
     finally:
         con.close()
