@@ -13,8 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,13 +56,26 @@ def _request(
     url: str, method: str, path: str, body: bytes | None = None,
     headers: dict[str, str] | None = None,
 ) -> tuple[int, dict | str]:
-    request = urllib.request.Request(url + path, data=body, method=method,
-                                     headers=headers or {})
+    """One request on its own connection. A server may answer before it has read the
+    whole body (413 for an oversized one) and close: the client's send then fails, but the
+    answer is already on the socket, so it is read anyway, as an HTTP client should."""
+    parsed = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            status, raw, kind = response.status, response.read(), response.headers
-    except urllib.error.HTTPError as error:
-        status, raw, kind = error.code, error.read(), error.headers
+        connection.putrequest(method, path)
+        sized = {} if body is None else {"Content-Length": str(len(body))}
+        for name, value in {**(headers or {}), **sized}.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        try:
+            if body:
+                connection.send(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        response = connection.getresponse()
+        status, raw, kind = response.status, response.read(), response.headers
+    finally:
+        connection.close()
     text = raw.decode()
     if kind.get_content_type() == "application/json":
         return status, json.loads(text)
