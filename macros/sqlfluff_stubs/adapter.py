@@ -10,12 +10,15 @@ imports this file (it only reads .sql files from macros/).
 
 from collections.abc import Callable
 
+# Dispatched macros that render keywords, not an expression: a call would not parse there.
+KEYWORD_MACROS = {"ml_cte_not_materialized": "not materialized"}
+
 
 def dispatch(macro_name: str, macro_namespace: str | None = None) -> Callable[..., str]:
-    """Return a callable rendering `macro_name()` like a SQL function call."""
+    """Return a callable rendering `macro_name()` like a SQL function call (or its keywords)."""
 
     def render(*args: object, **kwargs: object) -> str:
-        return f"{macro_name}()"
+        return KEYWORD_MACROS.get(macro_name, f"{macro_name}()")
 
     return render
 

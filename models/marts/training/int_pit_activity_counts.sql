@@ -103,7 +103,8 @@ follows as (
     from {{ ref('stg_social__follows') }}
 ),
 
-request_tweets as (
+-- Read by a dozen CTEs below, each for a few columns: inlined, not held.
+request_tweets as {{ ml_cte_not_materialized() }} (
     select
         requests.request_id,
         requests.user_id,
