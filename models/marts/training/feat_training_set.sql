@@ -3,32 +3,26 @@
 
 -- depends_on: {{ ref('int_feature_requests') }}
 
-{#- The training requests: impressions, or on an implicit-feedback log first
-    engagements and sampled negatives (int_feature_requests), read from
-    int_point_in_time_features, which carries each one's user, tweet, author
-    and kind: nothing joins back to int_feature_requests. -#}
-{%- set is_training_request = "features.request_kind in ('" ~ kinds | join("', '") ~ "') and "
-    ~ stream_keep_missing('features.request_id', 'features.request_at', 'impression_id', 'impression_at') %}
-
 with
 
--- Each training request with its features.
-features as (
+-- The training requests: impressions, or on an implicit-feedback log first
+-- engagements and sampled negatives (int_feature_requests), with their
+-- features, read from int_point_in_time_features, which carries each one's
+-- user, tweet, author and kind: nothing joins back to int_feature_requests.
+-- Read twice (labels, final): inlined, so the wide rows stream to the output
+-- instead of being held for two readers.
+features as {{ ml_cte_not_materialized() }} (
     select *
     from {{ ref('int_point_in_time_features') }} as features
-    where {{ is_training_request }}
-),
-
--- The same requests, narrow, for the label join: a scan of their own, so the
--- wide rows above stream to the output instead of being held for two readers.
-requests as (
-    select
-        features.request_id,
-        features.user_id,
-        features.tweet_id,
-        features.request_at
-    from {{ ref('int_point_in_time_features') }} as features
-    where {{ is_training_request }}
+    where
+        features.request_kind in (
+            {%- for kind in kinds %}
+                '{{ kind }}'{{ "," if not loop.last }}
+            {%- endfor %}
+        )
+        and {{ stream_keep_missing(
+            'features.request_id', 'features.request_at', 'impression_id', 'impression_at',
+        ) }}
 ),
 
 engagements as (
@@ -52,18 +46,18 @@ time_windows as (
 -- and at most the label horizon later (both ends inclusive).
 labels as (
     select
-        requests.request_id,
+        features.request_id,
         1 as label  -- noqa: RF04
-    from requests
+    from features
     cross join time_windows
     inner join engagements
         on
-            requests.user_id = engagements.user_id
-            and requests.tweet_id = engagements.tweet_id
-            and requests.request_at <= engagements.event_at
+            features.user_id = engagements.user_id
+            and features.tweet_id = engagements.tweet_id
+            and features.request_at <= engagements.event_at
             and engagements.event_at
-            <= {{ ml_dateadd('hour', 'time_windows.label_horizon_hours', 'requests.request_at') }}
-    group by requests.request_id
+            <= {{ ml_dateadd('hour', 'time_windows.label_horizon_hours', 'features.request_at') }}
+    group by features.request_id
 ),
 
 final as (
