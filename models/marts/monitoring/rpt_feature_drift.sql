@@ -1,10 +1,11 @@
 {#- PSI with bins fixed on the reference window; the same definition as
     ml/psi.py (tests cross-check the two). Cost: one quantile aggregate per
     column over the reference rows for the edges, then one streaming
-    aggregate that counts, per column and edge, the values above the edge
-    (a handful of groups); bin counts are differences of those counts. No
-    value is unpivoted, materialised or sorted beyond the quantiles, which
-    hold every non-NULL reference value (in the column's own type). -#}
+    aggregate that counts, per group and column, the rows in each bin (a
+    handful of groups). No value is unpivoted, materialised or sorted beyond
+    the quantiles, which hold every non-NULL reference value (in the column's
+    own type). The binning is a dispatched expression per column
+    (macros/monitoring/ml_value_bins.sql), so the SQL stays small. -#}
 {%- set n_bins = 10 -%}
 {%- set share_floor = 0.0001 -%}
 
@@ -23,11 +24,9 @@
     {%- do drift_columns.append({'name': column['name'], 'row_kind': 'feature'}) -%}
 {%- endfor -%}
 {%- do drift_columns.append({'name': 'score', 'row_kind': 'score'}) -%}
-{%- set above_column_names = [] -%}
+{%- set drift_column_names = [] -%}
 {%- for column in drift_columns -%}
-    {%- for i in range(n_bins) -%}
-        {%- do above_column_names.append(column['name'] ~ '__above_' ~ i) -%}
-    {%- endfor -%}
+    {%- do drift_column_names.append(column['name']) -%}
 {%- endfor %}
 
 with
@@ -67,40 +66,22 @@ edge_arrays as (
     from reference_values
 ),
 
-edges as (
+-- Per group and column, the rows in each bin: bin 0 the NULLs, bin k
+-- (1..n_bins) the values with k - 1 edges strictly below them. One streaming
+-- aggregate over the rows, a handful of groups, nothing per row materialised.
+bin_histograms as (  -- noqa: ST03
     select
         {%- for column in drift_columns %}
-            {%- for i in range(1, n_bins) %}
-                {{ ml_array_element(column['name'], i) }} as {{ column['name'] }}__edge_{{ i }},
-            {%- endfor %}
+            {%- set bin = ml_value_bin(
+                'window_values.' ~ column['name'], 'edge_arrays.' ~ column['name'], n_bins - 1
+            ) %}
+            {{ ml_bin_counts(bin, n_bins) }} as {{ column['name'] }},
         {%- endfor %}
-        reference_rows
-    from edge_arrays
-),
-
--- How many of each group's values lie strictly above each edge, per column:
--- with sorted edges a value's bin is 1 + the number of edges strictly below
--- it, so bin k holds above(k - 1) - above(k) values (above(0) = the non-NULL
--- values, above(n_bins) = 0) and bin 0 the NULLs. One streaming aggregate
--- over the rows, a handful of groups, nothing per row is materialised.
--- Rows count for a column only where their row_kind carries it.
-above_edges as (  -- noqa: ST03
-    select
         window_values.drift_window,
         window_values.row_kind,
-        window_values.model_version,
-        {%- for column in drift_columns %}
-            {%- set value = 'window_values.' ~ column['name'] %}
-            count({{ value }}) as {{ column['name'] }}__above_0,
-            {%- for i in range(1, n_bins) %}
-                sum(
-                    case when {{ value }} > edges.{{ column['name'] }}__edge_{{ i }} then 1 else 0 end
-                ) as {{ column['name'] }}__above_{{ i }},
-            {%- endfor %}
-        {%- endfor %}
-        count(*) as group_rows
+        window_values.model_version
     from window_values
-    cross join edges
+    cross join edge_arrays
     group by window_values.drift_window, window_values.row_kind, window_values.model_version
 ),
 
@@ -110,66 +91,27 @@ bins as (
     {%- endfor %}
 ),
 
--- One row per (group, column, k): the column's above(k).
-long_above as (
-    select
-        unpivoted.drift_window,
-        unpivoted.row_kind,
-        unpivoted.model_version,
-        unpivoted.group_rows,
-        {{ dbt.split_part('unpivoted.above_column', "'__above_'", 1) }} as feature,
-        cast({{ dbt.split_part('unpivoted.above_column', "'__above_'", 2) }} as integer) as k,
-        unpivoted.above_rows
-    from {{ ml_unpivot(
-        'above_edges',
-        above_column_names,
-        ['drift_window', 'row_kind', 'model_version', 'group_rows'],
-        'above_column',
-        'above_rows'
-    ) }} as unpivoted
-),
-
--- Only the columns a group's row_kind carries (features on feature rows, the
--- score on score rows).
-carried_above as (
-    select
-        drift_window,
-        row_kind,
-        model_version,
-        group_rows,
-        feature,
-        k,
-        above_rows
-    from long_above
-    where (feature = 'score') = (row_kind = 'score')
-),
-
--- Bin k + 1 holds above(k) - above(k + 1) values (above(n_bins) = 0); bin 0
--- the rest of the group's rows, the NULLs.
+-- One row per (group, bin) of each column the group's row_kind carries
+-- (features on feature rows, the score on score rows).
 column_bins as (
     select
-        feature,
-        row_kind as feature_kind,
-        model_version,
-        drift_window,
-        k + 1 as bin,
-        above_rows - coalesce(
-            lead(above_rows) over (
-                partition by feature, drift_window, row_kind, model_version order by k
-            ),
-            0
+        histograms.feature,
+        histograms.row_kind as feature_kind,
+        histograms.model_version,
+        histograms.drift_window,
+        bins.bin,
+        cast(
+            coalesce({{ ml_map_value('histograms.bin_rows_by_bin', 'bins.bin') }}, 0) as bigint
         ) as bin_rows
-    from carried_above
-    union all
-    select
-        feature,
-        row_kind as feature_kind,
-        model_version,
-        drift_window,
-        0 as bin,
-        group_rows - above_rows as bin_rows
-    from carried_above
-    where k = 0
+    from {{ ml_unpivot(
+        'bin_histograms',
+        drift_column_names,
+        ['drift_window', 'row_kind', 'model_version'],
+        'feature',
+        'bin_rows_by_bin'
+    ) }} as histograms
+    cross join bins
+    where (histograms.feature = 'score') = (histograms.row_kind = 'score')
 ),
 
 -- The bins that hold at least one value.
