@@ -43,12 +43,15 @@ VARS ?=
 run: setup  ## Materialise the whole graph through Dagster (dbt -> ml -> reports) and summarise.
 	$(PY) -m orchestration.run $(if $(strip $(VARS)),--vars '$(VARS)')
 
+# pytest workers (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
+
 test: setup  ## Every check: ruff, sqlfluff, dbt build (models + tests), dbt docs, pytest.
 	$(BIN)/ruff check .
 	$(BIN)/sqlfluff lint models macros tests/dbt
 	$(BIN)/dbt build --quiet
 	$(BIN)/dbt docs generate --quiet
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
 
 lint: setup  ## Linters only.
 	$(BIN)/ruff check .

@@ -35,6 +35,20 @@ ACCOUNTED = {
 }
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`make test` spreads the suite over the cores (pytest-xdist, --dist loadgroup): a
+    module's tests stay on one worker, so a warehouse its module fixtures build is built
+    once. A test marked xdist_group itself (a long one that needs no sibling's fixture
+    built again) may run beside its module's other tests."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    # Workers take groups in this order: the longest (marked `long`) first, so the run
+    # does not end with one worker on a long module and the other idle.
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return PROJECT_ROOT

@@ -26,6 +26,8 @@ from test_similarity import assert_top_k_matches, expected_for, spec_from_projec
 from serving.layout import read_current
 from serving.snapshot import load_snapshot
 
+pytestmark = pytest.mark.long
+
 BUILD = ["build", "--exclude-resource-type", "unit_test"]
 SHAPES = [
     "iso",

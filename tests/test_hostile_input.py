@@ -25,6 +25,8 @@ from hostile_input import (
     write_raw_dir,
 )
 
+pytestmark = pytest.mark.long
+
 BUILD = ["build", "--exclude-resource-type", "unit_test"]
 KEY_COLUMN = {
     "events": "raw_event_id",

@@ -22,6 +22,8 @@ from orchestration.definitions import build_definitions
 from orchestration.run import run_config_for
 from orchestration.summary import summarize
 
+pytestmark = pytest.mark.long
+
 MODEL_KEY = AssetKey(["ml", "model_registry"])
 
 

@@ -31,6 +31,8 @@ from serving.publish import publish
 from serving.recommendations import plain_k
 from serving.snapshot import load_snapshot
 
+pytestmark = pytest.mark.long
+
 START_SECONDS = 120
 
 

@@ -30,6 +30,8 @@ from stream_replay import (
 
 from stream.batching import split_at_random, split_by_period
 
+pytestmark = pytest.mark.long
+
 # Fixed clock (the run's start would move ingested_in_future between runs); a lateness
 # below the generator's ~75 h delays, so some events are too_late.
 STREAM_VARS = {"ingestion_clock": "2026-12-01 00:00:00", "allowed_lateness_hours": 48}
@@ -112,6 +114,9 @@ def restaged_rows(db: Path, day: str, earlier_loads: set[str]) -> int:
     return sum(1 for (load,) in rows if load not in earlier_loads)
 
 
+# Each replay takes minutes: under pytest-xdist they may run on different workers (each
+# then builds its own full refresh).
+@pytest.mark.xdist_group("stream_equivalence_periods")
 def test_replay_in_ingestion_periods_equals_full_refresh(tmp_path: Path, full_refresh) -> None:
     batches, _ = late_engagement_apart(split_by_period(sample_events(), minutes=72 * 60))
     assert len(batches) >= 10
@@ -128,6 +133,7 @@ def test_replay_in_ingestion_periods_equals_full_refresh(tmp_path: Path, full_re
     assert_same(table_rows(db), full_refresh_with_split(full_refresh, db, tmp_path, STREAM_VARS))
 
 
+@pytest.mark.xdist_group("stream_equivalence_random")
 def test_random_batches_out_of_order_and_twice_equal_full_refresh(
     tmp_path: Path, full_refresh
 ) -> None:

@@ -39,6 +39,8 @@ from orchestration.stream_monitoring import MONITOR_EVERY_ENV, stream_monitoring
 from stream.batching import Batch, split_by_period
 from stream.landing import LandingZone
 
+pytestmark = pytest.mark.long
+
 STAGED_EVENTS = "model.social_ml.stg_social__events_validated"
 
 
