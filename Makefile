@@ -43,7 +43,8 @@ VARS ?=
 run: setup  ## Materialise the whole graph through Dagster (dbt -> ml -> reports) and summarise.
 	$(PY) -m orchestration.run $(if $(strip $(VARS)),--vars '$(VARS)')
 
-# pytest workers (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in one process.
+# pytest workers (pytest-xdist, one module per worker at a time): one per core by default;
+# PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= auto
 
 test: setup  ## Every check: ruff, sqlfluff, dbt build (models + tests), dbt docs, pytest.
@@ -51,7 +52,7 @@ test: setup  ## Every check: ruff, sqlfluff, dbt build (models + tests), dbt doc
 	$(BIN)/sqlfluff lint models macros tests/dbt
 	$(BIN)/dbt build --quiet
 	$(BIN)/dbt docs generate --quiet
-	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: setup  ## Linters only.
 	$(BIN)/ruff check .

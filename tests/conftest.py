@@ -35,17 +35,13 @@ ACCOUNTED = {
 }
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """`make test` spreads the suite over the cores (pytest-xdist, --dist loadgroup): a
-    module's tests stay on one worker, so a warehouse its module fixtures build is built
-    once. A test marked xdist_group itself (a long one that needs no sibling's fixture
-    built again) may run beside its module's other tests."""
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
-    # Workers take groups in this order: the longest (marked `long`) first, so the run
-    # does not end with one worker on a long module and the other idle.
+    """`make test` spreads the suite over the cores (pytest-xdist, --dist loadfile: a
+    module's tests share a worker, so the warehouses its module fixtures build are built
+    once). With --no-loadscope-reorder, workers take modules in collection order (xdist
+    would otherwise take the modules with most tests first): the longest (marked `long`)
+    go first, so the run does not end with one worker on a long module and the other
+    idle."""
     items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 

@@ -46,6 +46,56 @@ FIRST_STEP = ["build", "--select", "+tag:stream", "--exclude", "resource_type:te
               "resource_type:unit_test"]
 
 
+# Fixed clock (the run's start would move ingested_in_future between runs); a lateness
+# below the generator's ~75 h delays, so some events are too_late.
+STREAM_VARS = {"ingestion_clock": "2026-12-01 00:00:00", "allowed_lateness_hours": 48}
+FULL_BUILD = ["build", "--exclude", "resource_type:unit_test"]
+
+
+def build_full_refresh(root: Path) -> Path:
+    """One full build of the sample (the seeds, no landing zone) under STREAM_VARS: its
+    warehouse, which the replays are compared against."""
+    db = root / "warehouse.duckdb"
+    run_dbt(FULL_BUILD, db, root / "target", STREAM_VARS)
+    reasons = duckdb.connect(str(db), read_only=True).execute(
+        "select count(*) from staging.stg_social__events_quarantine"
+        " where quarantine_reason = 'too_late'"
+    ).fetchone()[0]
+    assert reasons > 0, "the sample should have too_late events at 48 h of allowed lateness"
+    return db
+
+
+def spanning(batches) -> tuple[int, int]:
+    """(event ids delivered in two batches or more, events that happened before their
+    batch opened, i.e. late into windows an earlier batch already built): the cases a
+    replay must get right."""
+    con = duckdb.connect()
+    for index, batch in enumerate(batches):
+        con.register(f"b{index}", batch.rows)
+    union = " union all ".join(
+        f"select event_id, event_ts, ingested_at, {i} as batch from b{i}"
+        for i in range(len(batches))
+    )
+    redelivered = con.execute(
+        f"select count(*) from (select event_id from ({union}) where event_id is not null"
+        " group by event_id having count(distinct batch) > 1)"
+    ).fetchone()[0]
+    late = con.execute(
+        f"""
+        with received as (
+            select batch, try_cast(event_ts as timestamp) as happened,
+                   try_cast(ingested_at as timestamp) as received_at
+            from ({union})
+        ),
+        opened as (select batch, min(received_at) as opened_at from received group by batch)
+        select count(*) from received inner join opened using (batch)
+        where received.batch > 0 and received.happened < opened.opened_at
+        """
+    ).fetchone()[0]
+    con.close()
+    return redelivered, late
+
+
 def sample_events() -> pa.Table:
     """The checked-in raw events, every column as text."""
     return read_raw_events(SEEDS)
