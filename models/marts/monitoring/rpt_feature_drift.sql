@@ -17,17 +17,13 @@
     {%- do fractions.append(i / n_bins) -%}
 {%- endfor %}
 
-{#- Every monitored column of int_monitoring_drift_values and the row_kind
-    whose rows carry it: the f_ features, then the model's score. -#}
-{%- set drift_columns = [] -%}
-{%- for column in ml_feature_columns() -%}
-    {%- do drift_columns.append({'name': column['name'], 'row_kind': 'feature'}) -%}
-{%- endfor -%}
-{%- do drift_columns.append({'name': 'score', 'row_kind': 'score'}) -%}
+{#- Every monitored column of int_monitoring_drift_values: the f_ features (on
+    feature rows), then the model's score (on score rows). -#}
 {%- set drift_column_names = [] -%}
-{%- for column in drift_columns -%}
+{%- for column in ml_feature_columns() -%}
     {%- do drift_column_names.append(column['name']) -%}
-{%- endfor %}
+{%- endfor -%}
+{%- do drift_column_names.append('score') %}
 
 with
 
@@ -35,8 +31,8 @@ with
 -- the bins): each read streams, nothing wide is materialised.
 reference_values as (
     select
-        {%- for column in drift_columns %}
-            {{ column['name'] }},
+        {%- for column in drift_column_names %}
+            {{ column }},
         {%- endfor %}
         drift_window
     from {{ ref('int_monitoring_drift_values') }}
@@ -45,8 +41,8 @@ reference_values as (
 
 window_values as (
     select
-        {%- for column in drift_columns %}
-            {{ column['name'] }},
+        {%- for column in drift_column_names %}
+            {{ column }},
         {%- endfor %}
         drift_window,
         row_kind,
@@ -59,8 +55,8 @@ window_values as (
 -- reference is all NULL), one aggregate (one sort) per column, one row.
 edge_arrays as (
     select
-        {%- for column in drift_columns %}
-            {{ ml_quantiles_cont(column['name'], fractions) }} as {{ column['name'] }},
+        {%- for column in drift_column_names %}
+            {{ ml_quantiles_cont(column, fractions) }} as {{ column }},
         {%- endfor %}
         count(*) as reference_rows
     from reference_values
@@ -71,11 +67,11 @@ edge_arrays as (
 -- aggregate over the rows, a handful of groups, nothing per row materialised.
 bin_histograms as (  -- noqa: ST03
     select
-        {%- for column in drift_columns %}
+        {%- for column in drift_column_names %}
             {%- set bin = ml_value_bin(
-                'window_values.' ~ column['name'], 'edge_arrays.' ~ column['name'], n_bins - 1
+                'window_values.' ~ column, 'edge_arrays.' ~ column, n_bins - 1
             ) %}
-            {{ ml_bin_counts(bin, n_bins) }} as {{ column['name'] }},
+            {{ ml_bin_counts(bin, n_bins) }} as {{ column }},
         {%- endfor %}
         window_values.drift_window,
         window_values.row_kind,
