@@ -20,6 +20,8 @@ FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 # Failing tests described in full; the rest are listed by name.
 MAX_DESCRIBED = 5
 EXAMPLE_ROWS = 3
+# row_checks' failing "rows" are its broken rules, each with how many rows break it.
+BROKEN_RULES = 20
 MAX_EXAMPLE_CHARS = 300
 # Rules whose failing "rows" are a count, not rows of the table: no examples.
 COUNT_RULES = frozenset({"at_least_one", "row_count_equal"})
@@ -148,9 +150,12 @@ def _describe_test(failed: FailedNode, query: QueryFn | None) -> str:
     _, text = strip_dbt_call_stack(failed.message)
     lines.append(f"dbt says: {text}")
     if failed.status == "fail" and rule not in COUNT_RULES:
-        examples = _example_rows(failed.compiled_code, query)
+        broken_rules = rule == "row_checks"
+        examples = _example_rows(
+            failed.compiled_code, query, BROKEN_RULES if broken_rules else EXAMPLE_ROWS
+        )
         if examples:
-            lines.append("Failing rows, e.g.:")
+            lines.append("Broken rules:" if broken_rules else "Failing rows, e.g.:")
             lines.extend(f"  {row}" for row in examples)
     compiled = node.get("compiled_path")
     look = f"the test's SQL lists every failing row: {compiled}" if compiled else ""
@@ -211,10 +216,8 @@ def _rule_in_words(
         "contiguous_dates": lambda: (
             f"{col} has no gaps within each {kwargs.get('partition_by')}"
         ),
-        "ml_columns_in_range": lambda: "every listed column is within its range: "
-        + "; ".join(
-            f"{_join(r.get('columns', []))} {_range(r)}" for r in kwargs.get("ranges", [])
-        ),
+        "row_checks": lambda: "every row keeps the table's per-row rules (" + _row_rules(kwargs)
+        + "); the broken ones are listed below",
     }
     if rule in words:
         text = words[rule]()
@@ -238,6 +241,21 @@ def _singular_rule(node: Mapping[str, Any]) -> str:
     return " ".join(comment) or f"the rows {node.get('original_file_path')} selects must not exist"
 
 
+def _row_rules(kwargs: Mapping[str, Any]) -> str:
+    """row_checks' rules in a few words: which columns each kind covers."""
+    parts = []
+    if kwargs.get("not_null"):
+        parts.append(f"never empty: {_join(kwargs['not_null'])}")
+    if kwargs.get("accepted_values"):
+        parts.append("from a fixed list: " + _join(v["column"] for v in kwargs["accepted_values"]))
+    for bounds in kwargs.get("ranges") or []:
+        parts.append(f"{_range(bounds)}: {_join(bounds.get('columns', []))}")
+    expressions = kwargs.get("expressions") or []
+    if expressions:
+        parts.append(f"{len(expressions)} expression(s) true")
+    return "; ".join(parts)
+
+
 def _range(bounds: Mapping[str, Any]) -> str:
     low, high = bounds.get("min_value"), bounds.get("max_value")
     inclusive = bounds.get("inclusive", True)
@@ -250,14 +268,14 @@ def _join(values: Sequence[object] | Any) -> str:
     return ", ".join(str(v) for v in values)
 
 
-def _example_rows(compiled_code: str, query: QueryFn | None) -> list[str]:
-    """Up to EXAMPLE_ROWS failing rows as `column='value', ...`; none when unreadable."""
+def _example_rows(compiled_code: str, query: QueryFn | None, limit: int) -> list[str]:
+    """Up to `limit` failing rows as `column='value', ...`; none when unreadable."""
     if query is None or not compiled_code.strip():
         return []
     try:
         columns, rows = query(
             f"select * from ({compiled_code.strip().rstrip(';')}) as failing_rows"
-            f" limit {EXAMPLE_ROWS}"
+            f" limit {limit}"
         )
     except Exception:  # examples are a courtesy: the message stands without them
         return []

@@ -50,10 +50,6 @@ BREAKAGES = {
         "insert into intermediate.int_tweet_engagement_hourly"
         " select * from intermediate.int_tweet_engagement_hourly limit 1"
     ),
-    "accepted_range": "update marts.fct_engagements set position = -1 where event_id = 'e2'",
-    "expression_is_true": (
-        "update marts.fct_engagements set is_engagement = not is_engagement where event_id = 'e3'"
-    ),
     "row_count_equal": "delete from marts.fct_engagements where event_id = 'e6'",
     "at_least_one": (
         "update marts.fct_engagements set event_id = null"
@@ -63,7 +59,36 @@ BREAKAGES = {
         " where user_id = 2 and activity_date = date '2026-11-02'"
     ),
 }
-BROKEN_MODELS = ["fct_engagements", "int_tweet_engagement_hourly", "int_user_activity_daily"]
+# row_checks: one breakage per kind of rule, run after BREAKAGES, and the rules that each
+# table's row_checks must then report broken, with how many rows break each.
+ROW_CHECK_BREAKAGES = [
+    "update marts.fct_engagements set position = -1 where user_id = 2 and tweet_id = 100"
+    " and event_type = 'like'",
+    "update marts.fct_engagements set is_engagement = not is_engagement"
+    " where user_id = 2 and tweet_id = 101 and event_type = 'impression'",
+    # An unknown type that keeps the is_engagement expression true.
+    "update marts.fct_engagements set event_type = 'poke', is_engagement = true"
+    " where user_id = 3 and event_type = 'impression'",
+    "update marts.fct_engagements set session_id = null where event_type = 'click'",
+    # Deleted before it was created: caught only among deleted tweets (its `where`), so
+    # the same dates on tweet 100, not deleted, break nothing.
+    "update marts.dim_tweets set deleted_at = created_at - interval 1 day",
+    "update marts.dim_tweets set is_deleted = true where tweet_id = 101",
+]
+BROKEN_RULES = {
+    "fct_engagements": {
+        "accepted_range(position)": 1,
+        "expression(is_engagement = (event_type not in ('impression', 'negative_feedback')))": 1,
+        "accepted_values(event_type)": 1,
+        "not_null(session_id)": 1,
+        # The at_least_one breakage, over the 5 rows row_count_equal's left.
+        "not_null(event_id)": 5,
+    },
+    "dim_tweets": {"expression(deleted_at >= created_at)": 1},
+}
+BROKEN_MODELS = [
+    "fct_engagements", "int_tweet_engagement_hourly", "int_user_activity_daily", "dim_tweets"
+]
 
 
 def failed_tests(target_path: Path) -> set[str]:
@@ -107,7 +132,7 @@ def test_each_generic_test_fails_on_its_breakage(
 ) -> None:
     db_path, target = built_warehouse
     with duckdb.connect(str(db_path)) as con:
-        for statement in BREAKAGES.values():
+        for statement in [*BREAKAGES.values(), *ROW_CHECK_BREAKAGES]:
             con.execute(statement)
 
     with pytest.raises(AssertionError):
@@ -127,3 +152,13 @@ def test_each_generic_test_fails_on_its_breakage(
     failed = failed_tests(target)
     for generic_test in BREAKAGES:
         assert any(f".{generic_test}_" in unique_id for unique_id in failed), generic_test
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        for model, expected in BROKEN_RULES.items():
+            (result,) = [
+                r for r in results
+                if r["unique_id"].startswith(f"test.social_ml.row_checks_{model}.")
+            ]
+            assert result["unique_id"] in failed, model
+            compiled = result["compiled_code"]
+            assert dict(con.execute(compiled).fetchall()) == expected, model

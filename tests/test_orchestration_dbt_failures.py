@@ -146,3 +146,37 @@ def test_dbt_stopping_before_any_node_gives_its_own_words() -> None:
         "Error: Invalid value for '--vars': String '{test_days: [}' is not valid YAML"
     )
     assert dbt_stopped_message(2, ["", "  "]) is None
+
+
+def test_row_checks_lists_its_broken_rules() -> None:
+    uid = "test.social_ml.row_checks_fct_engagements.1"
+    node = {
+        "name": "row_checks_fct_engagements",
+        "attached_node": "model.social_ml.fct_engagements",
+        "test_metadata": {"name": "row_checks", "kwargs": {
+            "not_null": ["event_id", "user_id"],
+            "accepted_values": [{"column": "event_type", "values": ["like"]}],
+            "ranges": [{"columns": ["position"], "min_value": 0}],
+            "expressions": [{"expression": "a <= b"}],
+        }},
+    }
+    rules = [(f"not_null(c{i})", i) for i in range(25)]
+
+    def query(sql: str) -> tuple[list[str], list[tuple]]:
+        limit = int(sql.rsplit(" ", 1)[1])
+        return ["rule", "failing_rows"], rules[:limit]
+
+    text = dbt_failure_message(
+        {"results": [_result(uid, "fail", "Got 25 results", "select 1")]},
+        {"nodes": {uid: node}},
+        query,
+    )
+    assert text is not None
+    assert (
+        "Rule: every row keeps the table's per-row rules (never empty: event_id, user_id;"
+        " from a fixed list: event_type; >= 0: position; 1 expression(s) true);"
+        " the broken ones are listed below\n"
+    ) in text
+    assert "Broken rules:\n  rule='not_null(c0)', failing_rows='0'\n" in text
+    # Every broken rule up to twenty, not three example rows.
+    assert "rule='not_null(c19)'" in text and "rule='not_null(c20)'" not in text
