@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import private_dbt_target
 from dagster import AssetKey, DagsterEventType, DagsterInstance, ExecuteInProcessResult
 
 from orchestration.definitions import build_definitions
@@ -32,6 +33,7 @@ def _run_full_graph(
 ) -> ExecuteInProcessResult:
     monkeypatch.setenv("SOCIAL_ML_DB", str(tmp / "warehouse.duckdb"))
     monkeypatch.setenv("SOCIAL_ML_MODELS_DIR", str(tmp / "models"))
+    private_dbt_target(monkeypatch, tmp)
     job = build_definitions().resolve_job_def("full_refresh_job")
     with DagsterInstance.ephemeral() as instance:
         return job.execute_in_process(
@@ -151,6 +153,8 @@ def _make_run(
         "SOCIAL_ML_MODELS_DIR": str(tmp / "models"),
     }
     env.pop("SOCIAL_ML_RAW_DIR", None)
+    # As a user runs it: dbt's target/ in the project (full_run's private one may linger).
+    env.pop("DBT_TARGET_PATH", None)
     if raw is not None:
         env["SOCIAL_ML_RAW_DIR"] = str(raw)
     return subprocess.run(
