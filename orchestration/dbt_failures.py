@@ -205,8 +205,6 @@ def _rule_in_words(
             f"at least one row has a non-empty {col} (the table came out empty: its input is"
             " empty, or every row was filtered out or quarantined)"
         ),
-        "accepted_range": lambda: f"{col} is {_range(kwargs)}",
-        "expression_is_true": lambda: f"every row satisfies {kwargs.get('expression')}",
         "unique_combination_of_columns": lambda: (
             f"no combination of {_join(kwargs.get('combination_of_columns', []))} appears twice"
         ),

@@ -103,29 +103,19 @@ def run_dbt(
     return result
 
 
-def private_dbt_target(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:
+def private_dbt_target(monkeypatch: pytest.MonkeyPatch, db_path: Path, folder: Path) -> Path:
     """Point Dagster's dbt steps at a target folder of the test's own, parsed once.
 
     dagster-dbt writes each dbt call under DBT_TARGET_PATH (read per call) and seeds it
     with the partial_parse.msgpack found there. The project's own one was parsed for
     another warehouse path, which dbt counts as a changed profile: every call parsed the
-    project from scratch (~11 s). One `dbt parse` here, in the environment the test has
-    set up (warehouse, raw directory), lets its dbt steps parse partially (~1.5 s); and the
-    project's target/ no longer collects the tests' runs. Calls with other --vars still
-    parse in full."""
+    project from scratch (~11 s). One `dbt parse` here, for the test's warehouse and in the
+    environment the test has set up (raw directory), lets its dbt steps parse partially
+    (~1.5 s), and keeps their runs out of the project's target/. Calls with other --vars
+    still parse in full."""
     target = folder / "dbt_target"
     monkeypatch.setenv("DBT_TARGET_PATH", str(target))
-    env = dict(os.environ)
-    env.update(
-        DO_NOT_TRACK="1",
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-        DBT_PROFILES_DIR=str(PROJECT_ROOT),
-        DBT_LOG_PATH=str(target / "logs"),
-    )
-    subprocess.run(
-        [str(DBT), "parse", "--quiet"], cwd=PROJECT_ROOT, env=env, check=True,
-        capture_output=True, text=True,
-    )
+    run_dbt(["parse", "--quiet"], db_path, target)
     return target
 
 

@@ -33,7 +33,7 @@ def _run_full_graph(
 ) -> ExecuteInProcessResult:
     monkeypatch.setenv("SOCIAL_ML_DB", str(tmp / "warehouse.duckdb"))
     monkeypatch.setenv("SOCIAL_ML_MODELS_DIR", str(tmp / "models"))
-    private_dbt_target(monkeypatch, tmp)
+    private_dbt_target(monkeypatch, tmp / "warehouse.duckdb", tmp)
     job = build_definitions().resolve_job_def("full_refresh_job")
     with DagsterInstance.ephemeral() as instance:
         return job.execute_in_process(

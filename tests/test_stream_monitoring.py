@@ -188,7 +188,7 @@ def test_a_batch_then_a_monitoring_run_through_dagster(tmp_path: Path, monkeypat
     monkeypatch.setenv("SOCIAL_ML_RAW_DIR", str(zone.root))
     monkeypatch.setenv("SOCIAL_ML_DB", str(db))
     monkeypatch.setenv("SOCIAL_ML_MODELS_DIR", str(tmp_path / "models"))
-    private_dbt_target(monkeypatch, tmp_path)
+    private_dbt_target(monkeypatch, db, tmp_path)
     definitions = build_definitions()
 
     def run(job: str):
