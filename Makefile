@@ -19,7 +19,7 @@ export DAGSTER_HOME := $(CURDIR)/dagster_home
 
 DBT_SOURCES := $(shell find models macros materializations seeds tests/dbt -type f 2>/dev/null) dbt_project.yml profiles.yml selectors.yml
 
-.PHONY: help setup run test lint ui serve stream seeds practice bench bench-quick bench-serving clean
+.PHONY: help setup run test test-spark lint ui serve stream seeds practice bench bench-quick bench-serving clean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -53,6 +53,18 @@ test: setup  ## Every check: ruff, sqlfluff, dbt build (models + tests), dbt doc
 	$(BIN)/dbt build --quiet
 	$(BIN)/dbt docs generate --quiet
 	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
+
+# The spark target (profiles.yml) runs Spark inside dbt's process: Java 17, loopback only.
+SPARK_INSTALLED := $(VENV)/.installed-spark
+SPARK_TARGET_PATH := target/spark
+
+$(SPARK_INSTALLED): $(INSTALLED)
+	$(PY) -m pip install --quiet -e '.[dev,spark]'
+	@touch $@
+
+test-spark: setup $(SPARK_INSTALLED)  ## Spark: the engine macro tests on the spark target (dbt-spark, Spark in-process).
+	SPARK_LOCAL_IP=127.0.0.1 $(BIN)/dbt test --target spark --target-path $(SPARK_TARGET_PATH) \
+	    --select path:tests/dbt/engine_macros
 
 lint: setup  ## Linters only.
 	$(BIN)/ruff check .

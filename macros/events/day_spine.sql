@@ -17,3 +17,18 @@
         ) as spine (day)
     )
 {%- endmacro %}
+
+{#- Spark's sequence() raises when start is after end: no rows instead, as DuckDB. -#}
+{% macro spark__day_spine(start_date, end_date) -%}
+    (
+        select spine.day
+        from (
+            select explode(
+                case
+                    when cast({{ start_date }} as date) <= cast({{ end_date }} as date)
+                        then sequence(cast({{ start_date }} as date), cast({{ end_date }} as date), interval 1 day)
+                end
+            ) as day
+        ) as spine
+    )
+{%- endmacro %}

@@ -25,17 +25,21 @@
 {%- endmacro %}
 
 
-{#- A stable, non-negative bigint for a text id (collisions: see stg_social__id_formats). -#}
+{#- A stable, non-negative bigint for a text id (collisions: see stg_social__id_formats),
+    null for a null (the engines' hash functions give null a value of its own: a
+    missing author would otherwise become one shared author). Each engine has its own
+    hash, so the surrogates differ between engines; the text stays in the *_key columns. -#}
 {% macro raw_text_id_hash(text) -%}
-    {{ return(adapter.dispatch('raw_text_id_hash', 'social_ml')(text)) }}
+    case when {{ text }} is not null then {{ adapter.dispatch('raw_text_id_hash', 'social_ml')(text) }} end
 {%- endmacro %}
 
 {% macro duckdb__raw_text_id_hash(text) -%}
     cast(hash({{ text }}) >> 1 as bigint)
 {%- endmacro %}
 
+{#- The sign bit cleared, not abs(): abs of the smallest bigint overflows. -#}
 {% macro spark__raw_text_id_hash(text) -%}
-    abs(xxhash64({{ text }}))
+    (xxhash64({{ text }}) & 9223372036854775807)
 {%- endmacro %}
 
 

@@ -156,3 +156,25 @@
         end
     {%- endif -%}
 {%- endmacro %}
+
+{#- Spark: the session time zone is UTC (profiles.yml), so a timestamp there is
+    the same UTC wall-clock time as DuckDB's. -#}
+{% macro spark__parse_raw_timestamp(column, format='contract') -%}
+    {%- set text = raw_text(column) -%}
+    {%- set grammar = raw_timestamp_grammar(format) -%}
+    case
+        when {{ regex_full_match(text, grammar) }} then
+    {%- if format == 'contract' %}
+            try_to_timestamp({{ text }}, 'yyyy-MM-dd HH:mm:ss.SSS')
+    {%- elif format == 'iso8601' %}
+            try_cast(
+                {{ text }} || case when {{ text }} rlike '(Z|[+-][0-9]{2}:?[0-9]{2})\\z' then '' else '+00:00' end
+                as timestamp
+            )
+    {%- elif format == 'epoch_milliseconds' %}
+            timestamp_millis(cast({{ text }} as bigint))
+    {%- elif format == 'epoch_seconds' %}
+            timestamp_micros(cast(round(cast({{ text }} as decimal(21, 9)) * 1000000) as bigint))
+    {%- endif %}
+    end
+{%- endmacro %}

@@ -15,6 +15,12 @@
     nullif(trim(cast({{ column }} as varchar)), '')
 {%- endmacro %}
 
+{#- Spark's trim() removes only the ASCII space; DuckDB's removes every Unicode
+    space separator (category Zs: U+00A0, U+3000, ...), and so does this. -#}
+{% macro spark__raw_text(column) -%}
+    nullif(regexp_replace(cast({{ column }} as string), '^\\p{Zs}+|\\p{Zs}+$', ''), '')
+{%- endmacro %}
+
 {#- DuckDB's trim() decodes every character to find Unicode spaces, and staging
     trims each raw column of every row (about a fifth of the events model's time
     at 10M events). A value that is pure ASCII (as many bytes as characters)
@@ -43,6 +49,14 @@
 {%- endmacro %}
 
 
+{% macro spark__parse_iso_timestamp(column) -%}
+    case
+        when {{ regex_full_match(column, '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,6})?Z') }}
+            then try_to_timestamp({{ column }}, "yyyy-MM-dd'T'HH:mm:ss[.SSSSSS]'Z'")
+    end
+{%- endmacro %}
+
+
 {#- A whole number of SQL type `sql_type` (bigint, integer), or null: when
     empty, not digits only ('1.0' and '1e3' are not whole numbers: a plain cast
     would round them), or out of the type's range (raw_out_of_range tells that
@@ -54,6 +68,14 @@
 {% macro duckdb__parse_raw_integer(column, sql_type='bigint') -%}
     case
         when regexp_full_match({{ raw_text(column) }}, '-?[0-9]+')
+            then try_cast({{ raw_text(column) }} as {{ sql_type }})
+    end
+{%- endmacro %}
+
+
+{% macro spark__parse_raw_integer(column, sql_type='bigint') -%}
+    case
+        when {{ regex_full_match(raw_text(column), '-?[0-9]+') }}
             then try_cast({{ raw_text(column) }} as {{ sql_type }})
     end
 {%- endmacro %}
@@ -96,6 +118,12 @@
 {%- endmacro %}
 
 
+{#- Java's `$` also matches before a final line break: `\\z` is the true end. -#}
+{% macro spark__regex_full_match(column, pattern) -%}
+    ({{ column }} rlike '^(?:{{ pattern }})\\z')
+{%- endmacro %}
+
+
 {#- Capture group `group` of `pattern` in `column`, or null when it does not match. -#}
 {% macro regex_extract(column, pattern, group=1) -%}
     {{ return(adapter.dispatch('regex_extract', 'social_ml')(column, pattern, group)) }}
@@ -103,4 +131,10 @@
 
 {% macro duckdb__regex_extract(column, pattern, group=1) -%}
     nullif(regexp_extract({{ column }}, '{{ pattern }}', {{ group }}), '')
+{%- endmacro %}
+
+{#- The project's patterns use `$` only as an anchor: Java's would also match
+    before a final line break, `\z` only at the very end (as RE2's `$`). -#}
+{% macro spark__regex_extract(column, pattern, group=1) -%}
+    nullif(regexp_extract({{ column }}, '{{ pattern | replace('$', '\\\\z') }}', {{ group }}), '')
 {%- endmacro %}

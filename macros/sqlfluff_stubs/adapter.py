@@ -26,3 +26,8 @@ def dispatch(macro_name: str, macro_namespace: str | None = None) -> Callable[..
 def get_columns_in_relation(relation: object) -> list[object]:
     """No database to ask: a relation has no columns here."""
     return []
+
+
+def type() -> str:
+    """dbt's adapter.type(): the engine the SQL is linted as (.sqlfluff's dialect)."""
+    return "duckdb"
