@@ -12,7 +12,7 @@
 {%- endmacro %}
 
 {% macro default__raw_text(column) -%}
-    nullif(trim(cast({{ column }} as varchar)), '')
+    nullif(trim(cast({{ column }} as string)), '')
 {%- endmacro %}
 
 {#- Spark's trim() removes only the ASCII space; DuckDB's removes every Unicode

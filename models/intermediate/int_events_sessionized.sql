@@ -94,7 +94,7 @@ final as (
         tweet_id,
         event_type,
         event_at,
-        cast(user_id as varchar) || '-' || cast(kept_sessions + session_number as varchar) as session_id,
+        cast(user_id as string) || '-' || cast(kept_sessions + session_number as string) as session_id,
         cast(kept_sessions + session_number as integer) as session_number,
         is_session_start = 1 as is_session_start
     from numbered

@@ -32,10 +32,10 @@ source as (
 typed as (
     select
         {{ raw_text('log_id') }} as raw_log_id,
-        cast(line as varchar) as raw_line,
+        cast(line as string) as raw_line,
         {{ parse_raw_bigint('log_id') }} as log_id,
-        length(cast(line as varchar)) <= {{ var('app_log_max_line_chars') }}
-        and {{ regex_full_match('cast(line as varchar)', line_pattern) }} as is_well_formed
+        length(cast(line as string)) <= {{ var('app_log_max_line_chars') }}
+        and {{ regex_full_match('cast(line as string)', line_pattern) }} as is_well_formed
     from source
 ),
 

@@ -156,10 +156,10 @@ ranked as (
 
 final as (
     select
-        cast(ranked.scope as varchar) as scope,
+        cast(ranked.scope as string) as scope,
         cast(ranked.user_id as bigint) as user_id,
         cast(ranked.tweet_id as bigint) as tweet_id,
-        cast(ranked.source as varchar) as source,
+        cast(ranked.source as string) as source,
         cast(ranked.source_score as double) as source_score,
         cast(ranked.source_rank as bigint) as source_rank
     from ranked

@@ -73,13 +73,13 @@ ranked as (
 
 final as (
     select
-        cast(scope as varchar) as scope,
+        cast(scope as string) as scope,
         cast(user_id as bigint) as user_id,
         cast(tweet_id as bigint) as tweet_id,
         cast(round(retrieval_score, 12) as double) as retrieval_score,
         cast(retrieval_rank as bigint) as retrieval_rank,
         cast(n_sources as integer) as n_sources,
-        cast(sources as varchar) as sources,
+        cast(sources as string) as sources,
         cast(item_similarity_rank as bigint) as item_similarity_rank,
         cast(followed_authors_rank as bigint) as followed_authors_rank,
         cast(topic_popularity_rank as bigint) as topic_popularity_rank,

@@ -78,10 +78,10 @@ engaged as (
 
 final as (
     select
-        cast(live.scope as varchar) as scope,
+        cast(live.scope as string) as scope,
         cast(live.tweet_id as bigint) as tweet_id,
         cast(live.author_id as bigint) as author_id,
-        cast(live.topic as varchar) as topic,
+        cast(live.topic as string) as topic,
         cast(live.created_at as timestamp) as created_at,
         cast(live.age_hours as double) as age_hours,
         cast(coalesce(engaged.engagements, 0) as bigint) as engagements_before,

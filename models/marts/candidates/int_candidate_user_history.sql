@@ -65,11 +65,11 @@ per_tweet as (
 
 final as (
     select
-        cast(per_tweet.scope as varchar) as scope,
+        cast(per_tweet.scope as string) as scope,
         cast(per_tweet.user_id as bigint) as user_id,
         cast(per_tweet.tweet_id as bigint) as tweet_id,
         cast(per_tweet.author_id as bigint) as author_id,
-        cast(tweets.topic as varchar) as topic,
+        cast(tweets.topic as string) as topic,
         cast(per_tweet.last_engaged_at as timestamp) as last_engaged_at,
         cast(per_tweet.log2_affinity as double) as log2_affinity
     from per_tweet

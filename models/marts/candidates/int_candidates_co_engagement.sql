@@ -105,7 +105,7 @@ fresh as (
 
 final as (
     select
-        cast(neighbours.scope as varchar) as scope,
+        cast(neighbours.scope as string) as scope,
         cast(neighbours.user_id as bigint) as user_id,
         cast(history.tweet_id as bigint) as tweet_id,
         cast(

@@ -85,7 +85,7 @@ trending as (
 
 final as (
     select
-        cast(cold_users.scope as varchar) as scope,
+        cast(cold_users.scope as string) as scope,
         cast(cold_users.user_id as bigint) as user_id,
         cast(trending.tweet_id as bigint) as tweet_id,
         cast(trending.trend_score as double) as source_score

@@ -88,7 +88,7 @@ fresh as (
 
 final as (
     select
-        cast(authors.scope as varchar) as scope,
+        cast(authors.scope as string) as scope,
         cast(authors.user_id as bigint) as user_id,
         cast(fresh.tweet_id as bigint) as tweet_id,
         cast(round(authors.log2_strength + log2(fresh.trend_score), 9) as double) as source_score

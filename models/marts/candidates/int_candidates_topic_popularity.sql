@@ -88,7 +88,7 @@ trending as (
 
 final as (
     select
-        cast(topic_shares.scope as varchar) as scope,
+        cast(topic_shares.scope as string) as scope,
         cast(topic_shares.user_id as bigint) as user_id,
         cast(trending.tweet_id as bigint) as tweet_id,
         cast(round(topic_shares.log2_topic_share + log2(trending.trend_score), 9) as double)

@@ -87,8 +87,8 @@ all_rows as (
 
 final as (
     select
-        cast(drift_window as varchar) as drift_window,
-        cast(row_kind as varchar) as row_kind,
+        cast(drift_window as string) as drift_window,
+        cast(row_kind as string) as row_kind,
         cast(model_version as integer) as model_version,
         {%- for column in ml_feature_columns() %}
             cast({{ column['name'] }} as {{ column['data_type'] }}) as {{ column['name'] }},

@@ -73,7 +73,7 @@ drift_summary as (
         max(psi) as max_psi,
         sum(case when status = 'alert' then 1 else 0 end) as features_in_alert,
         string_agg(
-            case when status = 'alert' then feature || '=' || cast(round(psi, 3) as varchar) end,
+            case when status = 'alert' then feature || '=' || cast(round(psi, 3) as string) end,
             ', ' order by feature
         ) as alert_features
     from drift
@@ -133,21 +133,21 @@ final as (
                 case
                     when ranking_regression
                         then
-                            'ndcg@{{ k }} of version ' || cast(evaluated_model_version as varchar)
-                            || ' (' || cast(round(latest_ndcg, 4) as varchar)
+                            'ndcg@{{ k }} of version ' || cast(evaluated_model_version as string)
+                            || ' (' || cast(round(latest_ndcg, 4) as string)
                             || ') fell more than {{ margin }} below version '
-                            || cast(accepted_model_version as varchar)
-                            || ' (' || cast(round(accepted_ndcg, 4) as varchar) || ')'
+                            || cast(accepted_model_version as string)
+                            || ' (' || cast(round(accepted_ndcg, 4) as string) || ')'
                 end,
                 case
                     when below_popularity
                         then
-                            'ndcg@{{ k }} of version ' || cast(evaluated_model_version as varchar)
-                            || ' (' || cast(round(latest_ndcg, 4) as varchar)
+                            'ndcg@{{ k }} of version ' || cast(evaluated_model_version as string)
+                            || ' (' || cast(round(latest_ndcg, 4) as string)
                             || ') is below the popularity baseline ('
-                            || cast(round(popularity_ndcg, 4) as varchar) || ')'
+                            || cast(round(popularity_ndcg, 4) as string) || ')'
                 end
-            ) as varchar
+            ) as string
         ) as reasons
     from signals
 )

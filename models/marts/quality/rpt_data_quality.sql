@@ -76,7 +76,7 @@ quarantine_rows as (
     select
         'quarantine' as section,
         quarantine_summary.source_table || ': ' || quarantine_summary.reason as subject,
-        cast(quarantine_summary.row_count as varchar) || ' rows ' || quarantine_summary.disposition
+        cast(quarantine_summary.row_count as string) || ' rows ' || quarantine_summary.disposition
             as finding,
         examples.example
     from quarantine_summary
@@ -93,7 +93,7 @@ format_rows as (
         'read as ' || max(chosen_format)
         || case max(declared_format) when 'auto' then ' (detected)' else ' (declared)' end
         || '; values: ' || string_agg(
-            value_format || ' ' || cast(value_count as varchar), ', '
+            value_format || ' ' || cast(value_count as string), ', '
             order by value_count desc, value_format asc
         )
             as finding,
@@ -113,7 +113,7 @@ id_rows as (
         id_space || ' ids' as subject,
         'read as ' || chosen_format
         || case declared_format when 'auto' then ' (detected)' else ' (declared)' end
-        || '; ' || cast(integer_ids as varchar) || ' of ' || cast(non_empty_ids as varchar)
+        || '; ' || cast(integer_ids as string) || ' of ' || cast(non_empty_ids as string)
         || ' ids in ' || owning_column || ' are whole numbers' as finding,
         example_id as example
     from id_formats
@@ -123,11 +123,11 @@ span_rows as (
     select
         'span' as section,
         'events' as subject,
-        cast(count(*) as varchar) || ' clean events, ' || cast(count(distinct user_id) as varchar)
-        || ' users, ' || cast(count(distinct tweet_id) as varchar) || ' tweets over '
-        || cast(coalesce({{ ml_datediff('min(event_at)', 'max(event_at)', 'day') }}, 0) + 1 as varchar)
+        cast(count(*) as string) || ' clean events, ' || cast(count(distinct user_id) as string)
+        || ' users, ' || cast(count(distinct tweet_id) as string) || ' tweets over '
+        || cast(coalesce({{ ml_datediff('min(event_at)', 'max(event_at)', 'day') }}, 0) + 1 as string)
         || ' days' as finding,
-        cast(min(event_at) as varchar) || ' .. ' || cast(max(event_at) as varchar) as example
+        cast(min(event_at) as string) || ' .. ' || cast(max(event_at) as string) as example
     from events
 ),
 
@@ -138,7 +138,7 @@ setting_rows as (
             'setting' as section,
             '{{ name }}' as subject,
             '{{ value }}' as finding,
-            cast(null as varchar) as example
+            cast(null as string) as example
         {%- if not loop.last %}
             union all
         {%- endif %}

@@ -15,7 +15,7 @@ final as (
     select
         cast(candidates.user_id as bigint) as user_id,
         cast(candidates.tweet_id as bigint) as tweet_id,
-        cast(candidates.sources as varchar) as candidate_sources,
+        cast(candidates.sources as string) as candidate_sources,
         {{ ml_source_feature_select_list('candidates') }}
     from candidates
 )

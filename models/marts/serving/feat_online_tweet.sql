@@ -90,9 +90,9 @@ joined as (
 final as (
     select
         cast(tweet_id as bigint) as tweet_id,
-        cast(tweet_key as varchar) as tweet_key,
+        cast(tweet_key as string) as tweet_key,
         cast(author_id as bigint) as author_id,
-        cast(topic as varchar) as topic,
+        cast(topic as string) as topic,
         cast(as_of_at as timestamp) as as_of_at,
         {{ ml_feature_casts([
             'f_has_media', 'f_tweet_age_hours', 'f_tweet_impressions', 'f_tweet_engagements',

@@ -157,7 +157,7 @@ joined as (
 final as (
     select
         cast(user_id as bigint) as user_id,
-        cast(user_key as varchar) as user_key,
+        cast(user_key as string) as user_key,
         cast(as_of_at as timestamp) as as_of_at,
         cast(f_user_engagements = 0 as boolean) as is_cold,
         {{ ml_feature_casts(['f_user_engagements', 'f_user_following'] + daily_columns) }}

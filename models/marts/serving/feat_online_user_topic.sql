@@ -67,7 +67,7 @@ joined as (
 final as (
     select
         cast(user_id as bigint) as user_id,
-        cast(topic as varchar) as topic,
+        cast(topic as string) as topic,
         {{ ml_feature_casts(['f_user_topic_engagements', 'f_user_topic_share']) }}
     from joined
 )

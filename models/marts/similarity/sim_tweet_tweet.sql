@@ -26,7 +26,7 @@ ranked as (
 
 final as (
     select
-        cast(scope as varchar) as scope,
+        cast(scope as string) as scope,
         cast(tweet_id as bigint) as tweet_id,
         cast(neighbour_tweet_id as bigint) as neighbour_tweet_id,
         cast(n_tweet as bigint) as n_tweet,

@@ -84,7 +84,7 @@ ranked as (
 
 final as (
     select
-        cast(scope as varchar) as scope,
+        cast(scope as string) as scope,
         cast(user_id as bigint) as user_id,
         cast(tweet_id as bigint) as tweet_id,
         cast(power(cast(2 as double), log2_candidate_score) as double) as candidate_score,

@@ -75,14 +75,14 @@ labelled as (
 
 final as (
     select
-        cast(labelled.request_id as varchar) as request_id,
-        cast(labelled.scope as varchar) as scope,
+        cast(labelled.request_id as string) as request_id,
+        cast(labelled.scope as string) as scope,
         cast(labelled.user_id as bigint) as user_id,
         cast(labelled.tweet_id as bigint) as tweet_id,
         cast(labelled.author_id as bigint) as author_id,
         cast(labelled.request_at as timestamp) as as_of_at,
         cast(labelled.label as integer) as label,  -- noqa: RF04
-        cast({{ ml_split('labelled.request_at', 'time_windows') }} as varchar) as split,
+        cast({{ ml_split('labelled.request_at', 'time_windows') }} as string) as split,
         {{ ml_feature_select_list('labelled') }},
         {{ ml_source_feature_select_list('labelled') }}
     from labelled

@@ -62,13 +62,13 @@ labels as (
 
 final as (
     select
-        cast(features.request_id as varchar) as impression_id,
+        cast(features.request_id as string) as impression_id,
         cast(features.user_id as bigint) as user_id,
         cast(features.tweet_id as bigint) as tweet_id,
         cast(features.author_id as bigint) as author_id,
         cast(features.request_at as timestamp) as impression_at,
         cast(coalesce(labels.label, 0) as integer) as label,  -- noqa: RF04
-        cast({{ ml_split('features.request_at', 'time_windows') }} as varchar) as split,
+        cast({{ ml_split('features.request_at', 'time_windows') }} as string) as split,
         {{ ml_feature_select_list('features') }},
         {{ ml_source_feature_select_list() }}
     from features

@@ -107,7 +107,7 @@ impression_requests as (
     select
         impressions.event_id as request_id,
         'impression' as request_kind,
-        cast(null as varchar) as scope,
+        cast(null as string) as scope,
         impressions.user_id,
         impressions.tweet_id,
         impressions.author_id,
@@ -177,7 +177,7 @@ creation_time_line as (
         created_at as line_at,
         0 as is_positive,
         1 as n_created,
-        cast(null as varchar) as event_id
+        cast(null as string) as event_id
     from catalogue
     union all
     select
@@ -218,8 +218,8 @@ draws as (
         positives.event_at,
         attempts.draw_number,
         1 + {{ ml_hash_mod(
-            "cast(" ~ var('negative_sampling_seed') ~ " as varchar) || ':' || positives.event_id"
-            ~ " || ':' || cast(attempts.draw_number as varchar)",
+            "cast(" ~ var('negative_sampling_seed') ~ " as string) || ':' || positives.event_id"
+            ~ " || ':' || cast(attempts.draw_number as string)",
             'live_counts.created_before',
         ) }} as tweet_index
     from positives
@@ -280,7 +280,7 @@ positive_requests as (
     select
         event_id as request_id,
         'engagement' as request_kind,
-        cast(null as varchar) as scope,
+        cast(null as string) as scope,
         user_id,
         tweet_id,
         author_id,
@@ -292,9 +292,9 @@ positive_requests as (
 
 negative_requests as (
     select
-        'neg:' || event_id || ':' || cast(draw_number as varchar) as request_id,
+        'neg:' || event_id || ':' || cast(draw_number as string) as request_id,
         'sampled_negative' as request_kind,
-        cast(null as varchar) as scope,
+        cast(null as string) as scope,
         user_id,
         tweet_id,
         author_id,
@@ -313,8 +313,8 @@ negative_requests as (
 candidate_requests as (
     select
         candidates.scope
-        || ':' || cast(candidates.user_id as varchar)
-        || ':' || cast(candidates.tweet_id as varchar) as request_id,
+        || ':' || cast(candidates.user_id as string)
+        || ':' || cast(candidates.tweet_id as string) as request_id,
         case when scopes.is_training then 'training_candidate' else 'candidate' end as request_kind,
         candidates.scope,
         candidates.user_id,
@@ -342,9 +342,9 @@ unioned as (
 
 final as (
     select
-        cast(request_id as varchar) as request_id,
-        cast(request_kind as varchar) as request_kind,
-        cast(scope as varchar) as scope,
+        cast(request_id as string) as request_id,
+        cast(request_kind as string) as request_kind,
+        cast(scope as string) as scope,
         cast(user_id as bigint) as user_id,
         cast(tweet_id as bigint) as tweet_id,
         cast(author_id as bigint) as author_id,

@@ -60,8 +60,8 @@ drawn as (
             partition by scope
             order by
                 {{ ml_hash_mod(
-                    "cast(" ~ var('training_scope_seed') ~ " as varchar) || ':'"
-                    ~ " || cast(user_id as varchar)",
+                    "cast(" ~ var('training_scope_seed') ~ " as string) || ':'"
+                    ~ " || cast(user_id as string)",
                     '1000000007',
                 ) }},
                 user_id
@@ -71,7 +71,7 @@ drawn as (
 
 final as (
     select
-        cast(scope as varchar) as scope,
+        cast(scope as string) as scope,
         cast(user_id as bigint) as user_id
     from drawn
     where not is_training or draw_rank <= {{ var('training_scope_max_users') }}

@@ -55,7 +55,7 @@ scopes as (
 
 final as (
     select
-        cast(scopes.scope as varchar) as scope,
+        cast(scopes.scope as string) as scope,
         cast(scopes.as_of_at as timestamp) as as_of_at,
         cast(scopes.label_until_at as timestamp) as label_until_at,
         cast(scopes.is_training as boolean) as is_training,

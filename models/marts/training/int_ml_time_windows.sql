@@ -25,12 +25,12 @@
 {#- A table left by an older version (no record columns) records nothing yet;
     its row, keyless, is deleted by the first post-hook. -#}
 {%- set no_record = (
-    '(select cast(null as integer) as label_horizon_hours, cast(null as varchar) as label_horizon_rule,'
+    '(select cast(null as integer) as label_horizon_hours, cast(null as string) as label_horizon_rule,'
     ~ ' cast(null as timestamp) as validation_start_at, cast(null as timestamp) as test_start_at,'
-    ~ ' cast(null as varchar) as window_unit, cast(null as integer) as test_units,'
-    ~ ' cast(null as integer) as validation_units, cast(null as varchar) as test_window_rule,'
-    ~ ' cast(null as varchar) as validation_window_rule, cast(null as timestamp) as recorded_at,'
-    ~ ' cast(null as varchar) as split_settings where false)'
+    ~ ' cast(null as string) as window_unit, cast(null as integer) as test_units,'
+    ~ ' cast(null as integer) as validation_units, cast(null as string) as test_window_rule,'
+    ~ ' cast(null as string) as validation_window_rule, cast(null as timestamp) as recorded_at,'
+    ~ ' cast(null as string) as split_settings where false)'
 ) -%}
 {%- set has_record = false -%}
 {%- if is_incremental() and this is string -%}
@@ -95,24 +95,24 @@ chosen as (
 
 final as (
     select
-        cast('current' as varchar) as window_key,
+        cast('current' as string) as window_key,
         cast(data_start_at as timestamp) as data_start_at,
         cast(data_end_at as timestamp) as data_end_at,
         cast(label_horizon_hours as integer) as label_horizon_hours,
-        cast(label_horizon_rule as varchar) as label_horizon_rule,
+        cast(label_horizon_rule as string) as label_horizon_rule,
         cast({{ ml_dateadd('hour', '-label_horizon_hours', 'data_end_at') }} as timestamp)
             as label_cutoff_at,
         cast(validation_start_at as timestamp) as validation_start_at,
         cast(test_start_at as timestamp) as test_start_at,
         cast(serving_as_of_at as timestamp) as serving_as_of_at,
-        cast(window_unit as varchar) as window_unit,
+        cast(window_unit as string) as window_unit,
         cast(test_units as integer) as test_units,
         cast(validation_units as integer) as validation_units,
-        cast(test_window_rule as varchar) as test_window_rule,
-        cast(validation_window_rule as varchar) as validation_window_rule,
-        cast(case when is_kept then 'recorded' else 'derived' end as varchar) as split_rule,
+        cast(test_window_rule as string) as test_window_rule,
+        cast(validation_window_rule as string) as validation_window_rule,
+        cast(case when is_kept then 'recorded' else 'derived' end as string) as split_rule,
         cast(recorded_at as timestamp) as recorded_at,
-        cast('{{ settings }}' as varchar) as split_settings
+        cast('{{ settings }}' as string) as split_settings
     from chosen
 )
 

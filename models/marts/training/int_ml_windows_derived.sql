@@ -264,18 +264,18 @@ final as (
         cast(window_starts.data_start_at as timestamp) as data_start_at,
         cast(window_starts.data_end_at as timestamp) as data_end_at,
         cast(window_starts.label_horizon_hours as integer) as label_horizon_hours,
-        cast(window_starts.label_horizon_rule as varchar) as label_horizon_rule,
+        cast(window_starts.label_horizon_rule as string) as label_horizon_rule,
         cast(window_starts.label_cutoff_at as timestamp) as label_cutoff_at,
         cast(window_starts.validation_start_at as timestamp) as validation_start_at,
         cast(window_starts.test_start_at as timestamp) as test_start_at,
         cast(
             {{ ml_dateadd('microsecond', '1', 'window_starts.data_end_at') }} as timestamp
         ) as serving_as_of_at,
-        cast(window_starts.unit as varchar) as window_unit,
+        cast(window_starts.unit as string) as window_unit,
         cast(window_starts.test_units as integer) as test_units,
         cast(window_starts.validation_units as integer) as validation_units,
-        cast(window_starts.test_window_rule as varchar) as test_window_rule,
-        cast(window_starts.validation_window_rule as varchar) as validation_window_rule,
+        cast(window_starts.test_window_rule as string) as test_window_rule,
+        cast(window_starts.validation_window_rule as string) as validation_window_rule,
         cast({{ share }} as double) as target_window_share,
         cast(window_shares.test_share as double) as test_share,
         cast(window_shares.validation_share as double) as validation_share

@@ -152,11 +152,11 @@ activity_flags as (
     from event_topics
     union all
     select
-        cast(null as varchar) as event_id,
+        cast(null as string) as event_id,
         follower_id as user_id,
         cast(null as bigint) as tweet_id,
         followee_id as author_id,
-        cast(null as varchar) as topic,
+        cast(null as string) as topic,
         followed_at as event_at,
         0 as n_impressions,
         0 as n_engagements,
@@ -409,14 +409,14 @@ event_counts as (
 
 final as (
     select
-        cast(request_id as varchar) as request_id,
+        cast(request_id as string) as request_id,
         cast(request_at as timestamp) as request_at,
         cast(user_id as bigint) as user_id,
         cast(tweet_id as bigint) as tweet_id,
         cast(author_id as bigint) as author_id,
         cast(position as integer) as position,
-        cast(request_kind as varchar) as request_kind,
-        cast(scope as varchar) as scope,
+        cast(request_kind as string) as request_kind,
+        cast(scope as string) as scope,
         {{ ml_request_retrieval_select_list('event_counts') }},
         {%- for name in event_count_names %}
             cast({{ name }} as integer) as {{ name }}{{ "," if not loop.last }}

@@ -273,10 +273,10 @@ joined as (
 
 final as (
     select
-        cast(request_id as varchar) as request_id,
+        cast(request_id as string) as request_id,
         cast(request_at as timestamp) as request_at,
-        cast(request_kind as varchar) as request_kind,
-        cast(scope as varchar) as scope,
+        cast(request_kind as string) as request_kind,
+        cast(scope as string) as scope,
         cast(user_id as bigint) as user_id,
         cast(tweet_id as bigint) as tweet_id,
         cast(author_id as bigint) as author_id,
