@@ -56,15 +56,13 @@ test: setup  ## Every check: ruff, sqlfluff, dbt build (models + tests), dbt doc
 
 # The spark target (profiles.yml) runs Spark inside dbt's process: Java 17, loopback only.
 SPARK_INSTALLED := $(VENV)/.installed-spark
-SPARK_TARGET_PATH := target/spark
 
 $(SPARK_INSTALLED): $(INSTALLED)
 	$(PY) -m pip install --quiet -e '.[dev,spark]'
 	@touch $@
 
-test-spark: setup $(SPARK_INSTALLED)  ## Spark: the engine macro tests on the spark target (dbt-spark, Spark in-process).
-	SPARK_LOCAL_IP=127.0.0.1 $(BIN)/dbt test --target spark --target-path $(SPARK_TARGET_PATH) \
-	    --select path:tests/dbt/engine_macros
+test-spark: setup $(SPARK_INSTALLED)  ## Spark: seeds and engine macro tests on the spark target, compared with DuckDB.
+	SPARK_LOCAL_IP=127.0.0.1 $(PY) -m pytest -q tests_spark
 
 lint: setup  ## Linters only.
 	$(BIN)/ruff check .
