@@ -1,28 +1,25 @@
 -- day_spine has one row per day from start to end inclusive (leap days
 -- included), one row when they are equal and none when start is after end.
+{%- set spans = [
+    ('leap', '2024-02-27', '2024-03-02'),
+    ('one', '2024-03-01', '2024-03-01'),
+    ('none', '2024-03-02', '2024-03-01'),
+] %}
+
 with
 
 spans as (
-    select
-        'leap' as span,
-        count(spine.day) as n_days,
-        min(spine.day) as first_day,
-        max(spine.day) as last_day
-    from {{ day_spine("cast('2024-02-27' as date)", "cast('2024-03-02' as date)") }} as spine
-    union all
-    select
-        'one' as span,
-        count(spine.day) as n_days,
-        min(spine.day) as first_day,
-        max(spine.day) as last_day
-    from {{ day_spine("cast('2024-03-01' as date)", "cast('2024-03-01' as date)") }} as spine
-    union all
-    select
-        'none' as span,
-        count(spine.day) as n_days,
-        min(spine.day) as first_day,
-        max(spine.day) as last_day
-    from {{ day_spine("cast('2024-03-02' as date)", "cast('2024-03-01' as date)") }} as spine
+    {%- for span, start_day, end_day in spans %}
+        select
+            '{{ span }}' as span,
+            count(spine.day) as n_days,
+            min(spine.day) as first_day,
+            max(spine.day) as last_day
+        from {{ day_spine("cast('" ~ start_day ~ "' as date)", "cast('" ~ end_day ~ "' as date)") }} as spine
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 expected as (
