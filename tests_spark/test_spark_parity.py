@@ -20,6 +20,19 @@ from pyspark.sql import SparkSession
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT = Path(sys.executable).parent / "dbt"
 RAW_TABLES = ["raw_users", "raw_tweets", "raw_follows", "raw_events", "raw_app_logs"]
+# Staging as far as Spark builds it today: every staging model but the events family
+# (stg_social__events_validated is an incremental delete+insert model, which dbt-spark
+# does not offer; issue 16).
+STAGING_SELECTION = [
+    "--select", "path:models/staging", "--exclude", "stg_social__events_validated+",
+]
+STAGING_ON_SPARK = [
+    "stg_social__id_formats", "stg_social__timestamp_formats",
+    "stg_social__users_validated", "stg_social__users", "stg_social__users_quarantine",
+    "stg_social__tweets_validated", "stg_social__tweets", "stg_social__tweets_quarantine",
+    "stg_social__follows_validated", "stg_social__follows", "stg_social__follows_quarantine",
+    "stg_social__app_logs_validated", "stg_social__app_logs", "stg_social__app_logs_quarantine",
+]
 
 
 def _dbt(args: list[str], folder: Path, target: str) -> subprocess.CompletedProcess[str]:
@@ -47,10 +60,12 @@ def _succeeded(result: subprocess.CompletedProcess[str]) -> None:
 
 @pytest.fixture(scope="module")
 def warehouses(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seeds loaded by dbt into a DuckDB and a Spark warehouse side by side."""
+    """The seeds and the staging models Spark builds, by dbt, in a DuckDB and a Spark
+    warehouse side by side."""
     folder = tmp_path_factory.mktemp("engines")
-    _succeeded(_dbt(["seed"], folder, "dev"))
-    _succeeded(_dbt(["seed"], folder, "spark"))
+    for target in ("dev", "spark"):
+        _succeeded(_dbt(["seed"], folder, target))
+        _succeeded(_dbt(["run", *STAGING_SELECTION], folder, target))
     return folder
 
 
@@ -75,20 +90,34 @@ def spark(warehouses: Path) -> Iterator[SparkSession]:
     session.stop()
 
 
+def _compared(warehouses: Path, spark: SparkSession, relation: str) -> tuple[int, int, int]:
+    """Rows of `relation` (schema.table) that only DuckDB has, that only Spark has, and
+    DuckDB's row count."""
+    spark_rows = spark.table(relation).toArrow()
+    with duckdb.connect(str(warehouses / "duckdb.duckdb"), read_only=True) as con:
+        con.execute("set TimeZone = 'UTC'")
+        con.register("spark_rows", spark_rows)
+        only = "select count(*) from (select * from {} except all select * from {})"
+        return (
+            con.execute(only.format(relation, "spark_rows")).fetchone()[0],
+            con.execute(only.format("spark_rows", relation)).fetchone()[0],
+            con.execute(f"select count(*) from {relation}").fetchone()[0],
+        )
+
+
 @pytest.mark.parametrize("table", RAW_TABLES)
 def test_seeds_load_identically(warehouses: Path, spark: SparkSession, table: str) -> None:
     """Every seed row and cell is the same on both engines, empty cells included
     (null: dbt-spark's own loader writes the text 'None', macros/spark/spark_seeds.sql)."""
-    spark_rows = spark.table(f"raw.{table}").toArrow()
-    with duckdb.connect(str(warehouses / "duckdb.duckdb"), read_only=True) as con:
-        con.register("spark_rows", spark_rows)
-        assert con.execute(f"select count(*) from raw.{table}").fetchone()[0] > 0
-        only_duckdb = con.execute(
-            f"select count(*) from (select * from raw.{table} except all select * from spark_rows)"
-        ).fetchone()[0]
-        only_spark = con.execute(
-            f"select count(*) from (select * from spark_rows except all select * from raw.{table})"
-        ).fetchone()[0]
+    only_duckdb, only_spark, rows = _compared(warehouses, spark, f"raw.{table}")
+    assert (only_duckdb, only_spark) == (0, 0) and rows > 0
+
+
+@pytest.mark.parametrize("model", STAGING_ON_SPARK)
+def test_staging_is_identical(warehouses: Path, spark: SparkSession, model: str) -> None:
+    """Typed values, quarantine reasons and detected formats: every column of every row
+    (the sample has no dirt in users, tweets or follows: those quarantines are empty)."""
+    only_duckdb, only_spark, _ = _compared(warehouses, spark, f"staging.{model}")
     assert (only_duckdb, only_spark) == (0, 0)
 
 
