@@ -37,11 +37,21 @@ $(MANIFEST): $(INSTALLED) $(DBT_SOURCES)
 
 setup: $(INSTALLED) $(MANIFEST)  ## Create .venv, install, and parse the dbt project.
 
+# The spark target (profiles.yml) runs Spark inside dbt's process: Java 17, loopback only.
+SPARK_INSTALLED := $(VENV)/.installed-spark
+
+$(SPARK_INSTALLED): $(INSTALLED)
+	$(PY) -m pip install --quiet -e '.[dev,spark]'
+	@touch $@
+
 # Settings for one run: make run VARS='{test_days: 30, max_quarantine_share: 0.8}'
 VARS ?=
 
-run: setup  ## Materialise the whole graph through Dagster (dbt -> ml -> reports) and summarise.
-	$(PY) -m orchestration.run $(if $(strip $(VARS)),--vars '$(VARS)')
+# make run ENGINE=spark: dbt builds on Apache Spark (the spark extra), the ml steps on a DuckDB copy.
+ENGINE ?= duckdb
+
+run: setup $(if $(filter spark,$(ENGINE)),$(SPARK_INSTALLED))  ## Materialise the whole graph through Dagster (dbt -> ml -> reports) and summarise.
+	SOCIAL_ML_ENGINE=$(ENGINE) $(PY) -m orchestration.run $(if $(strip $(VARS)),--vars '$(VARS)')
 
 # pytest workers (pytest-xdist, one module per worker at a time): one per core by default;
 # PYTEST_WORKERS=0 runs in one process.
@@ -54,14 +64,7 @@ test: setup  ## Every check: ruff, sqlfluff, dbt build (models + tests), dbt doc
 	$(BIN)/dbt docs generate --quiet
 	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
-# The spark target (profiles.yml) runs Spark inside dbt's process: Java 17, loopback only.
-SPARK_INSTALLED := $(VENV)/.installed-spark
-
-$(SPARK_INSTALLED): $(INSTALLED)
-	$(PY) -m pip install --quiet -e '.[dev,spark]'
-	@touch $@
-
-test-spark: setup $(SPARK_INSTALLED)  ## Spark: seeds and engine macro tests on the spark target, compared with DuckDB.
+test-spark: setup $(SPARK_INSTALLED)  ## Spark: dbt build of the sample on Spark and DuckDB, every table compared row for row.
 	SPARK_LOCAL_IP=127.0.0.1 $(PY) -m pytest -q tests_spark
 
 lint: setup  ## Linters only.

@@ -7,6 +7,7 @@ Python assets sit between the two in the graph."""
 
 import contextlib
 import io
+import os
 import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
@@ -16,6 +17,13 @@ from dagster import AssetExecutionContext, AssetMaterialization, Config, Failure
 from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
 
 from orchestration.dbt_failures import dbt_failure_message, dbt_stopped_message
+from orchestration.engine import (
+    engine,
+    exchange_folder,
+    export_ml_tables,
+    import_built_relations,
+    spark_dbt_env,
+)
 from orchestration.project import dbt_project, load_manifest, raw_data_dir, warehouse_path
 from orchestration.stream_freshness import freshness_metadata
 from orchestration.translator import SocialMlTranslator
@@ -97,13 +105,21 @@ def _build_with_row_counts(
         *(["--vars", settings.vars] if settings.vars.strip() else []),
         *(["--full-refresh"] if settings.full_refresh else []),
     ]
+    db_path = warehouse_path()
+    on_spark = engine() == "spark"
+    if on_spark:
+        folder = exchange_folder()
+        export_ml_tables(db_path, folder)
+        os.environ.update(spark_dbt_env(folder))
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     output = _KeepLines(sys.stdout)
     with contextlib.redirect_stdout(output):
         events = list(invocation.stream())
+    if on_spark:
+        copied = import_built_relations(db_path, folder)
+        context.log.info(f"{len(copied)} relations built on Spark copied to {db_path}")
     relations = _relation_names()
     invocation_id = _invocation_id(invocation)
-    db_path = warehouse_path()
     # dbt may stop before it creates the warehouse (e.g. unreadable --vars).
     con = duckdb.connect(str(db_path), read_only=True) if db_path.exists() else None
     try:

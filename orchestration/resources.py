@@ -8,6 +8,7 @@ from pathlib import Path
 from dagster import ConfigurableResource
 from dagster_dbt import DbtCliResource
 
+from orchestration.engine import dbt_target
 from orchestration.project import dbt_project, models_dir, serving_dir, warehouse_path
 from serving.config import default_serving_dir
 
@@ -41,7 +42,9 @@ def build_resources() -> dict[str, object]:
     return {
         # The dbt beside this interpreter, so the UI works without an activated venv.
         "dbt": DbtCliResource(
-            project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
+            project_dir=dbt_project,
+            dbt_executable=str(Path(sys.executable).parent / "dbt"),
+            target=dbt_target(),
         ),
         "warehouse": WarehouseResource(
             db_path=str(warehouse_path()),

@@ -21,6 +21,7 @@ from dagster import DagsterInstance, JobDefinition
 
 from orchestration.dbt_assets import monitoring_dbt_assets, warehouse_dbt_assets
 from orchestration.definitions import build_definitions
+from orchestration.engine import engine
 from orchestration.failures import failure_report
 from orchestration.project import PROJECT_ROOT, warehouse_path
 from orchestration.summary import summarize
@@ -95,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
         " every setting is listed in dbt_project.yml",
     )
     args = parser.parse_args(argv)
+    try:
+        dbt_engine = engine()
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
 
     started = time.perf_counter()
     job = build_definitions().resolve_job_def(args.job)
@@ -121,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     listed = [e.event_specific_data.check_name for e in failed_checks
               if e.step_key not in failed_steps]
     explained = len(failed_checks) - len(listed)
-    print(f"Dagster run {result.run_id} ({args.job}): "
+    print(f"Dagster run {result.run_id} ({args.job}, dbt on {dbt_engine}): "
           f"{'SUCCESS' if result.success else 'FAILURE'} in {elapsed:.1f}s")
     print(f"  asset checks: {len(checks) - len(failed_checks)} passed, "
           f"{len(failed_checks)} failed"

@@ -6,10 +6,24 @@
     differently. Terms must stay below about 1e26 in absolute value. `over`:
     a window clause ('partition by ...') to use it as a window function. -#}
 {% macro ml_exact_sum(expr, over=none) -%}
+    {%- set integer_type = ml_exact_sum_integer_type() -%}
     (
         cast(
-            sum(cast(round(({{ expr }}) * 1e12) as hugeint)){{ ' over (' ~ over ~ ')' if over }}
+            sum(cast(round(({{ expr }}) * 1e12) as {{ integer_type }})){{ ' over (' ~ over ~ ')' if over }}
             as double
         ) / 1e12
     )
+{%- endmacro %}
+
+{#- An integer type that holds a sum of terms below 1e26 exactly. -#}
+{% macro ml_exact_sum_integer_type() -%}
+    {{ return(adapter.dispatch('ml_exact_sum_integer_type', 'social_ml')()) }}
+{%- endmacro %}
+
+{% macro duckdb__ml_exact_sum_integer_type() -%}
+    hugeint
+{%- endmacro %}
+
+{% macro default__ml_exact_sum_integer_type() -%}
+    decimal(38, 0)
 {%- endmacro %}

@@ -118,7 +118,7 @@
     {%- for column in ml_source_feature_columns() -%}
         {%- do columns.append({'name': column['column'], 'data_type': column['data_type']}) -%}
     {%- endfor -%}
-    {%- do columns.append({'name': 'sources', 'data_type': 'varchar'}) -%}
+    {%- do columns.append({'name': 'sources', 'data_type': 'string'}) -%}
     {{ return(columns) }}
 {%- endmacro %}
 

@@ -47,5 +47,5 @@
     `anchor` is the group's largest log2_decay. The feature's one definition,
     for the point-in-time join and the online store alike. -#}
 {% macro ml_decayed_affinity(log2_decay, anchor, weight) -%}
-    power(cast(2 as double), round({{ ml_log2_sum_exp2(log2_decay, anchor, weight) }}, 9))
+    power(cast(2 as double), {{ ml_round(ml_log2_sum_exp2(log2_decay, anchor, weight), 9) }})
 {%- endmacro %}

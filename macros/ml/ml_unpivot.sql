@@ -2,7 +2,7 @@
     ml_unpivot(relation, columns, key_columns, name_column, value_column): a
     table expression (use it after `from`, give it an alias) with one row per
     row of `relation` and per column of `columns` whose value is not NULL: the
-    row's `key_columns`, the column's name as `name_column` (varchar) and its
+    row's `key_columns`, the column's name as `name_column` (string) and its
     value as `value_column`. NULL values are dropped, so a caller marks "no
     value here" with NULL. The columns must share one type. It streams (one
     scan, nothing materialised), so unpivoting small values such as bin numbers
@@ -25,7 +25,7 @@
     {%- set names = [] -%}
     {%- for column in columns -%}
         {%- do picks.append("when '" ~ column ~ "' then unpivot_source." ~ column) -%}
-        {%- do names.append("select cast('" ~ column ~ "' as varchar(128)) as column_name") -%}
+        {%- do names.append("select cast('" ~ column ~ "' as string) as column_name") -%}
     {%- endfor -%}
     (
         select

@@ -1,7 +1,8 @@
 {#- Binning for the PSI report (rpt_feature_drift): a value's bin against fixed
     edges, and the count of rows per bin as one aggregate. Dispatched: DuckDB does
     each with one function call per column, which keeps the report's generated SQL
-    (a hundred-odd columns) small; other engines spell each edge and bin out. -#}
+    (a hundred-odd columns) small, and Spark bins the same way; other engines spell
+    each edge and bin out. -#}
 
 {#- The bin of `value` against `edges`, an array of `n_edges` sorted edges: 0 for
     NULL, else 1 + the number of edges strictly below the value (NULL edges, from
@@ -24,6 +25,16 @@
     case
         when {{ value }} is null then 0
         else 1 + coalesce(len(list_filter({{ edges }}, lambda edge: {{ value }} > edge)), 0)
+    end
+{%- endmacro %}
+
+{#- Spark: the edges below the value, counted by a higher-order filter (size() of a
+    NULL array is -1 without ANSI mode: NULL edges are decided first). -#}
+{% macro spark__ml_value_bin(value, edges, n_edges) -%}
+    case
+        when {{ value }} is null then 0
+        when {{ edges }} is null then 1
+        else 1 + size(filter({{ edges }}, edge -> {{ value }} > edge))
     end
 {%- endmacro %}
 

@@ -27,7 +27,7 @@
     and neither starts nor ends with a space is returned as is: the only ASCII
     character trim() removes is the space, so the result is the same. -#}
 {% macro duckdb__raw_text(column) -%}
-    {%- set text = 'cast(' ~ column ~ ' as varchar)' -%}
+    {%- set text = 'cast(' ~ column ~ ' as string)' -%}
     nullif(
         case
             when {{ text }} like ' %' or {{ text }} like '% ' or strlen({{ text }}) <> length({{ text }})

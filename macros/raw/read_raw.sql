@@ -79,7 +79,7 @@
         {%- if 'TIMESTAMP' in row[1] | string | upper -%}
             {%- do casts.append("strftime(" ~ name ~ ", '%Y-%m-%d %H:%M:%S.%g') as " ~ name) -%}
         {%- else -%}
-            {%- do casts.append('cast(' ~ name ~ ' as varchar) as ' ~ name) -%}
+            {%- do casts.append('cast(' ~ name ~ ' as string) as ' ~ name) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if with_filename -%}{%- do casts.append('filename') -%}{%- endif -%}

@@ -29,7 +29,7 @@
     accounted as (
         select
             sum(row_count) as row_count,
-            string_agg(output_model || '=' || cast(row_count as varchar), ', ') as breakdown
+            string_agg(output_model || '=' || cast(row_count as string), ', ') as breakdown
         from output_rows
     ),
 

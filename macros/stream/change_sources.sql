@@ -13,7 +13,7 @@
 {% macro stream_log_staged_changes() -%}
     {%- if execute and raw_events_are_batches() -%}
         {%- set written = '(select * from ' ~ this ~ " where load_id = '" ~ invocation_id ~ "')" -%}
-        {{ stream_log_event_rows_changed(written) }}
+        {{ run_statements(stream_log_event_rows_changed(written)) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -34,6 +34,7 @@
     The flags of this run are then the last run's for the next. -#}
 {% macro stream_log_bot_flag_changes() -%}
     {%- if execute and raw_events_are_batches() -%}
+        {%- set statements -%}
         {%- set current = '(select user_id, bot_since_at, bot_reason from ' ~ this ~ ')' -%}
         {%- set previous = '(select user_id, bot_since_at, bot_reason from '
             ~ stream_bot_flags_relation() ~ ')' -%}
@@ -43,9 +44,11 @@
         {{ stream_log_changed_time(
             '(select bot_since_at as changed_at from (' ~ current ~ ' except ' ~ previous ~ ')'
             ~ ' union all select bot_since_at as changed_at from (' ~ previous ~ ' except ' ~ current ~ '))') }};
-        delete from {{ stream_bot_flags_relation() }};
+        {{ delete_rows(stream_bot_flags_relation()) }};
         insert into {{ stream_bot_flags_relation() }} (user_id, bot_since_at, bot_reason)
         select user_id, bot_since_at, bot_reason from {{ this }}
+        {%- endset -%}
+        {{ run_statements(statements) }}
     {%- endif -%}
 {%- endmacro %}
 

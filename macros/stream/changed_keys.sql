@@ -77,9 +77,11 @@
 {#- pre-hook: claim the changed keys (SQL with one column key_id) and delete their rows. -#}
 {% macro stream_claim_keys(key_kind, key_column, changes) -%}
     {%- if stream_folds_changes() -%}
-        {{ stream_log_changed_keys(key_kind, changes) }};
-        delete from {{ this }}
-        where {{ key_column }} in {{ stream_claimed_keys(key_kind) }}
+        {%- set statements -%}
+            {{ stream_log_changed_keys(key_kind, changes) }};
+            {{ delete_rows(this, key_column ~ ' in ' ~ stream_claimed_keys(key_kind)) }}
+        {%- endset -%}
+        {{ run_statements(statements) }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -125,8 +125,11 @@
     {%- if restaged -%}
         {%- set restaged_ids = restaged | map(attribute="batch_id") | join("', '") -%}
         {%- set in_restaged = "batch_id in ('" ~ restaged_ids ~ "')" -%}
-        {{ stream_log_event_rows_changed('(select * from ' ~ this ~ ' where ' ~ in_restaged ~ ')') }};
-        delete from {{ this }} where {{ in_restaged }}
+        {%- set statements -%}
+            {{ stream_log_event_rows_changed('(select * from ' ~ this ~ ' where ' ~ in_restaged ~ ')') }};
+            {{ delete_rows(this, in_restaged) }}
+        {%- endset -%}
+        {{ run_statements(statements) }}
     {%- endif -%}
 {%- endmacro %}
 

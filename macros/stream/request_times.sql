@@ -53,7 +53,7 @@
 {#- SQL predicate on `windows` (int_ml_time_windows): this model has not been
     built since the split was recorded (or has never been). -#}
 {% macro stream_windows_unseen(windows) -%}
-    'windows:' || cast({{ windows }}.recorded_at as varchar) not in (
+    'windows:' || cast({{ windows }}.recorded_at as string) not in (
         select absorbed.load_id from {{ stream_state_relation() }} as absorbed
         where absorbed.model_name = '{{ this.identifier }}'
     )
@@ -97,8 +97,7 @@
     whose request (of `kinds`) is gone or moved. -#}
 {% macro stream_claim_requests(kinds=none, id_column='request_id', time_column='request_at') -%}
     {%- if stream_folds_changes() -%}
-        delete from {{ this }} as kept
-        where
+        {%- set recomputed -%}
             kept.{{ time_column }} >= {{ stream_request_recompute_from() }}
             or not exists (
                 select 1 from {{ stream_current_requests(kinds) }} as current_requests
@@ -106,6 +105,8 @@
                     current_requests.request_id = kept.{{ id_column }}
                     and current_requests.request_at = kept.{{ time_column }}
             )
+        {%- endset -%}
+        {{ run_statements(delete_rows(this, recomputed, alias='kept')) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -128,7 +129,7 @@
 {#- post-hook: this model has been built with the split recorded now. -#}
 {% macro stream_mark_windows() -%}
     insert into {{ stream_state_relation() }} (model_name, load_id, absorbed_at)
-    select '{{ this.identifier }}', 'windows:' || cast(windows.recorded_at as varchar), now()::timestamp
+    select '{{ this.identifier }}', 'windows:' || cast(windows.recorded_at as string), now()::timestamp
     from {{ ref('int_ml_time_windows') }} as windows
     where {{ stream_windows_unseen('windows') }}
 {%- endmacro %}

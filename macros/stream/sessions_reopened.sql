@@ -23,8 +23,8 @@
 {#- pre-hook: delete each changed user's sessions from the first one a change can reach. -#}
 {% macro sessions_delete_reopened() -%}
     {%- if execute and is_incremental() -%}
-        delete from {{ this }} as kept
-        using (
+        {%- set reopened -%}
+        (
             select sessions.user_id, min(sessions.session_number) as first_reopened
             from (
                 select user_id, session_number, max(event_at) as ended_at
@@ -37,7 +37,12 @@
                 sessions.ended_at
                 >= changed.changed_from - interval '{{ var("session_gap_minutes") }} minutes'
             group by sessions.user_id
-        ) as reopened
-        where kept.user_id = reopened.user_id and kept.session_number >= reopened.first_reopened
+        )
+        {%- endset -%}
+        {{ run_statements(delete_rows(
+            this,
+            'kept.user_id = reopened.user_id and kept.session_number >= reopened.first_reopened',
+            alias='kept', using=reopened, using_alias='reopened',
+        )) }}
     {%- endif -%}
 {%- endmacro %}

@@ -83,9 +83,13 @@ create table if not exists {{ stream_bot_flags_relation() }} (
     renders nothing. -#}
 {% macro stream_rebuild_unless_landing() -%}
     {%- if execute and is_incremental() and not raw_events_are_batches() -%}
-        delete from {{ this }};
-        delete from {{ stream_state_relation() }} where model_name = '{{ this.identifier }}';
-        delete from {{ stream_changed_keys_relation() }} where model_name = '{{ this.identifier }}';
-        delete from {{ stream_changed_times_relation() }} where model_name = '{{ this.identifier }}'
+        {%- set mine = "model_name = '" ~ this.identifier ~ "'" -%}
+        {%- set statements -%}
+            {{ delete_rows(this) }};
+            {{ delete_rows(stream_state_relation(), mine) }};
+            {{ delete_rows(stream_changed_keys_relation(), mine) }};
+            {{ delete_rows(stream_changed_times_relation(), mine) }}
+        {%- endset -%}
+        {{ run_statements(statements) }}
     {%- endif -%}
 {%- endmacro %}

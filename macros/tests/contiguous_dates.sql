@@ -17,7 +17,7 @@ spans as (
         {{ partition_by }},
         count(*) as row_count,
         count(distinct {{ column_name }}) as distinct_days,
-        date_diff('day', min({{ column_name }}), max({{ column_name }})) + 1 as expected_days,
+        {{ ml_datediff('min(' ~ column_name ~ ')', 'max(' ~ column_name ~ ')', 'day') }} + 1 as expected_days,
         {{ starts_late }} as starts_late
     from {{ model }}
     group by {{ partition_by }}

@@ -66,7 +66,7 @@ ranked as (
         *,
         row_number() over (
             partition by scope, user_id
-            order by round(retrieval_score, 12) desc, tweet_id asc
+            order by {{ ml_round('retrieval_score', 12) }} desc, tweet_id asc
         ) as retrieval_rank
     from fused
 ),
@@ -76,7 +76,7 @@ final as (
         cast(scope as string) as scope,
         cast(user_id as bigint) as user_id,
         cast(tweet_id as bigint) as tweet_id,
-        cast(round(retrieval_score, 12) as double) as retrieval_score,
+        cast({{ ml_round('retrieval_score', 12) }} as double) as retrieval_score,
         cast(retrieval_rank as bigint) as retrieval_rank,
         cast(n_sources as integer) as n_sources,
         cast(sources as string) as sources,

@@ -86,11 +86,10 @@ final as (
         cast(live.age_hours as double) as age_hours,
         cast(coalesce(engaged.engagements, 0) as bigint) as engagements_before,
         cast(
-            round(
-                coalesce(engaged.decayed_engagements, 0)
-                + power(cast(2 as double), -live.age_hours / {{ half_life }}),
-                12
-            ) as double
+            {{ ml_round(
+                'coalesce(engaged.decayed_engagements, 0)'
+                ~ ' + power(cast(2 as double), -live.age_hours / ' ~ half_life ~ ')', 12
+            ) }} as double
         ) as trend_score
     from live
     left join engaged

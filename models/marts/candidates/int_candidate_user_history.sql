@@ -58,7 +58,7 @@ per_tweet as (
         tweet_id,
         max(author_id) as author_id,
         max(event_at) as last_engaged_at,
-        round({{ ml_log2_sum_exp2('log2_decay', 'log2_decay_anchor', 'weight') }}, 9) as log2_affinity
+        {{ ml_round(ml_log2_sum_exp2('log2_decay', 'log2_decay_anchor', 'weight'), 9) }} as log2_affinity
     from weighted
     group by scope, user_id, tweet_id
 ),

@@ -109,10 +109,9 @@ final as (
         cast(neighbours.user_id as bigint) as user_id,
         cast(history.tweet_id as bigint) as tweet_id,
         cast(
-            round(
-                {{ ml_exact_sum('neighbours.cosine * power(cast(2 as double), history.log2_affinity)') }},
-                12
-            ) as double
+            {{ ml_round(
+                ml_exact_sum('neighbours.cosine * power(cast(2 as double), history.log2_affinity)'), 12
+            ) }} as double
         ) as source_score
     from neighbours
     inner join history

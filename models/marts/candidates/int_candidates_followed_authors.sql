@@ -91,7 +91,7 @@ final as (
         cast(authors.scope as string) as scope,
         cast(authors.user_id as bigint) as user_id,
         cast(fresh.tweet_id as bigint) as tweet_id,
-        cast(round(authors.log2_strength + log2(fresh.trend_score), 9) as double) as source_score
+        cast({{ ml_round('authors.log2_strength + log2(fresh.trend_score)', 9) }} as double) as source_score
     from authors
     inner join fresh
         on

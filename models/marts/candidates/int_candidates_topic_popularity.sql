@@ -28,7 +28,7 @@ user_topics as (
         scope,
         user_id,
         topic,
-        round({{ ml_log2_sum_exp2('log2_affinity', 'log2_anchor') }}, 9) as log2_weight
+        {{ ml_round(ml_log2_sum_exp2('log2_affinity', 'log2_anchor'), 9) }} as log2_weight
     from history
     group by scope, user_id, topic
 ),
@@ -91,7 +91,7 @@ final as (
         cast(topic_shares.scope as string) as scope,
         cast(topic_shares.user_id as bigint) as user_id,
         cast(trending.tweet_id as bigint) as tweet_id,
-        cast(round(topic_shares.log2_topic_share + log2(trending.trend_score), 9) as double)
+        cast({{ ml_round('topic_shares.log2_topic_share + log2(trending.trend_score)', 9) }} as double)
             as source_score
     from topic_shares
     inner join trending

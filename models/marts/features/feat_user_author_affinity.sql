@@ -70,7 +70,7 @@ pair_affinities as (
         -- Rounded: a parallel double sum has no fixed order, and its last bit must
         -- not change between builds of the same data (determinism rule). In log
         -- space 9 decimals are a relative precision of 6e-10 at any magnitude.
-        round({{ ml_log2_sum_exp2('log2_decay', 'log2_decay_anchor', 'weight') }}, 9)
+        {{ ml_round(ml_log2_sum_exp2('log2_decay', 'log2_decay_anchor', 'weight'), 9) }}
             as log2_decayed_affinity
     from decayed_engagements
     group by user_id, author_id

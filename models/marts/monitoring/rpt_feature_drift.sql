@@ -62,23 +62,36 @@ edge_arrays as (
     from reference_values
 ),
 
--- Per group and column, the rows in each bin: bin 0 the NULLs, bin k
--- (1..n_bins) the values with k - 1 edges strictly below them. One streaming
--- aggregate over the rows, a handful of groups, nothing per row materialised.
-bin_histograms as (  -- noqa: ST03
+-- Each row's bin per column: bin 0 the NULLs, bin k (1..n_bins) the values
+-- with k - 1 edges strictly below them. A projection the aggregate below
+-- streams; computed once here, so an engine that counts bins with one sum
+-- per bin (ml_bin_counts) repeats a column name, not the bin expression.
+binned_values as (
     select
         {%- for column in drift_column_names %}
-            {%- set bin = ml_value_bin(
+            {{ ml_value_bin(
                 'window_values.' ~ column, 'edge_arrays.' ~ column, n_bins - 1
-            ) %}
-            {{ ml_bin_counts(bin, n_bins) }} as {{ column }},
+            ) }} as {{ column }},
         {%- endfor %}
         window_values.drift_window,
         window_values.row_kind,
         window_values.model_version
     from window_values
     cross join edge_arrays
-    group by window_values.drift_window, window_values.row_kind, window_values.model_version
+),
+
+-- Per group and column, the rows in each bin. One streaming aggregate over
+-- the rows, a handful of groups, nothing per row materialised.
+bin_histograms as (  -- noqa: ST03
+    select
+        {%- for column in drift_column_names %}
+            {{ ml_bin_counts(column, n_bins) }} as {{ column }},
+        {%- endfor %}
+        drift_window,
+        row_kind,
+        model_version
+    from binned_values
+    group by drift_window, row_kind, model_version
 ),
 
 bins as (

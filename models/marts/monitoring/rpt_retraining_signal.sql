@@ -72,10 +72,10 @@ drift_summary as (
     select
         max(psi) as max_psi,
         sum(case when status = 'alert' then 1 else 0 end) as features_in_alert,
-        string_agg(
-            case when status = 'alert' then feature || '=' || cast(round(psi, 3) as string) end,
-            ', ' order by feature
-        ) as alert_features
+        {{ string_agg_ordered(
+            "case when status = 'alert' then feature || '=' || cast(round(psi, 3) as string) end",
+            "', '", 'feature',
+        ) }} as alert_features
     from drift
 ),
 

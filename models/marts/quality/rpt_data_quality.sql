@@ -92,10 +92,10 @@ format_rows as (
         source_table || '.' || column_name as subject,
         'read as ' || max(chosen_format)
         || case max(declared_format) when 'auto' then ' (detected)' else ' (declared)' end
-        || '; values: ' || string_agg(
-            value_format || ' ' || cast(value_count as string), ', '
-            order by value_count desc, value_format asc
-        )
+        || '; values: ' || {{ string_agg_ordered(
+            "value_format || ' ' || cast(value_count as string)", "', '",
+            'value_count desc, value_format asc',
+        ) }}
             as finding,
         max(case when value_format = max_chosen then example_value end) as example
     from (

@@ -19,7 +19,7 @@ ranked as (
         jaccard,
         row_number() over (
             partition by scope, tweet_id
-            order by round(cosine, 12) desc, neighbour_tweet_id asc
+            order by {{ ml_round('cosine', 12) }} desc, neighbour_tweet_id asc
         ) as neighbour_rank
     from pairs
 ),

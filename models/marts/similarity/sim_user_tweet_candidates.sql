@@ -59,7 +59,7 @@ not_yet_engaged as (
         -- Rounded so the parallel sum's last-bit noise cannot reorder ties (in
         -- log space 9 decimals are a relative precision of 6e-10 at any age);
         -- + 0.0 turns a rounded -0.0 into 0.0.
-        round(propagated.log2_raw_score, 9) + 0.0 as log2_candidate_score
+        {{ ml_round('propagated.log2_raw_score', 9) }} + 0.0 as log2_candidate_score
     from propagated
     left join affinities
         on

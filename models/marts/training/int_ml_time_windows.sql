@@ -5,7 +5,7 @@
     unique_key='window_key',
     on_schema_change='sync_all_columns',
     post_hook=[
-        "delete from {{ this }} where window_key is distinct from 'current'",
+        "{{ run_statements(delete_rows(this, \"window_key is distinct from 'current'\")) }}",
         "{{ fail_when_windows_do_not_fit() }}",
     ],
 ) }}

@@ -291,6 +291,21 @@ event_request_counts as (
     {%- endfor %}
 ),
 
+-- The requests that are events: event_request_counts reads their running
+-- counts. Keyed on event_flags (one row per running-count row) rather than on
+-- event_request_counts itself, so the requests of the per-time path do not
+-- depend on the running counts: Spark inlines every reference to a CTE, and
+-- time_requests is referenced a dozen times.
+event_keys as (
+    select
+        event_id,
+        user_id,
+        tweet_id,
+        event_at
+    from event_flags
+    where event_id is not null
+),
+
 time_requests as (
     select
         request_tweets.request_id,
@@ -304,9 +319,13 @@ time_requests as (
         {%- endfor %}
         request_tweets.position
     from request_tweets
-    left join event_request_counts
-        on request_tweets.request_id = event_request_counts.request_id
-    where event_request_counts.request_id is null
+    left join event_keys
+        on
+            request_tweets.request_id = event_keys.event_id
+            and request_tweets.user_id = event_keys.user_id
+            and request_tweets.tweet_id = event_keys.tweet_id
+            and request_tweets.request_at = event_keys.event_at
+    where event_keys.event_id is null
 ),
 
 request_times as (
