@@ -19,7 +19,7 @@ export DAGSTER_HOME := $(CURDIR)/dagster_home
 
 DBT_SOURCES := $(shell find models macros materializations seeds tests/dbt -type f 2>/dev/null) dbt_project.yml profiles.yml selectors.yml
 
-.PHONY: help setup run test test-spark lint ui serve stream seeds practice bench bench-quick bench-serving clean
+.PHONY: help setup run test test-spark lint ui serve stream seeds practice bench bench-quick bench-spark bench-serving clean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -64,8 +64,8 @@ test: setup  ## Every check: ruff, sqlfluff, dbt build (models + tests), dbt doc
 	$(BIN)/dbt docs generate --quiet
 	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
-test-spark: setup $(SPARK_INSTALLED)  ## Spark: dbt build of the sample on Spark and DuckDB, every table compared row for row.
-	SPARK_LOCAL_IP=127.0.0.1 $(PY) -m pytest -q tests_spark
+test-spark: setup $(SPARK_INSTALLED)  ## Spark: the sample and an own-data landing zone built on Spark and DuckDB, every table compared.
+	SPARK_LOCAL_IP=127.0.0.1 $(PY) -m pytest -q -n 2 --dist loadfile tests_spark
 
 lint: setup  ## Linters only.
 	$(BIN)/ruff check .
@@ -126,6 +126,12 @@ bench-quick: setup  ## Regression guard: 1M events once (~3 min), stages and mod
 
 # Sizes for the serving bench (events, comma-separated); a warehouse is built per size.
 SERVING_BENCH_SIZES ?= 1000000
+
+# Sizes for the Spark bench (events, comma-separated): each built on DuckDB and on Spark local.
+SPARK_BENCH_SIZES ?= 1000000
+
+bench-spark: setup $(SPARK_INSTALLED)  ## dbt build on DuckDB and on Spark local per size; writes bench/SPARK.md (long).
+	$(PY) -m bench.spark --sizes $(SPARK_BENCH_SIZES)
 
 bench-serving: setup  ## Serving latency: wrk against the real server over a built warehouse; writes bench/SERVING.md.
 	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null || \

@@ -22,6 +22,8 @@ PACKAGES = (
     "pandas",
     "polars",
     "matplotlib",
+    "dbt-spark",
+    "pyspark",
 )
 
 

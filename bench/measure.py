@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,18 +32,55 @@ def _rss_bytes(ru_maxrss: int) -> int:
 
 
 def run_measured(
-    cmd: list[str], env: dict[str, str], log_path: Path, cwd: Path | None = None
+    cmd: list[str], env: dict[str, str], log_path: Path, cwd: Path | None = None,
+    sample_tree: bool = False,
 ) -> Measured:
-    """Run `cmd` with stdout and stderr to `log_path`; return its cost once it exits."""
+    """Run `cmd` with stdout and stderr to `log_path`; return its cost once it exits.
+    sample_tree: also sample the resident memory of the child's whole process tree
+    every half second, for children it never waits for (pyspark's JVM), which rusage
+    does not count; the peak is the larger of the two."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    sampled = [0]
+    done = threading.Event()
     with log_path.open("w") as log:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+        if sample_tree:
+            def sample() -> None:
+                while not done.wait(0.5):
+                    sampled[0] = max(sampled[0], tree_rss_bytes(proc.pid))
+
+            threading.Thread(target=sample, daemon=True).start()
         _, status, usage = os.wait4(proc.pid, 0)
+        done.set()
         seconds = time.perf_counter() - start
     # Tell Popen the child is reaped so it never waits on it again.
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Measured(seconds, _rss_bytes(usage.ru_maxrss), proc.returncode)
+    return Measured(seconds, max(_rss_bytes(usage.ru_maxrss), sampled[0]), proc.returncode)
+
+
+def tree_rss_bytes(root: int) -> int:
+    """Resident memory of process `root` and all its descendants now (Linux /proc)."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    children: dict[int, list[int]] = defaultdict(list)
+    resident: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path("/proc", entry.name, "stat").read_text()
+            pages = int(Path("/proc", entry.name, "statm").read_text().split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # exited meanwhile
+        pid = int(entry.name)
+        children[int(stat.rsplit(")", 1)[1].split()[1])].append(pid)
+        resident[pid] = pages * page
+    total, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
+        total += resident.get(pid, 0)
+        pending.extend(children.get(pid, []))
+    return total
 
 
 def tail(path: Path, lines: int = 30) -> str:

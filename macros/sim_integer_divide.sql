@@ -17,3 +17,8 @@
 {% macro default__sim_integer_divide(numerator, denominator) -%}
     cast(floor({{ numerator }} / {{ denominator }}) as bigint)
 {%- endmacro %}
+
+{#- Spark's `/` returns a double; `div` is its exact integral division. -#}
+{% macro spark__sim_integer_divide(numerator, denominator) -%}
+    ({{ numerator }} div {{ denominator }})
+{%- endmacro %}

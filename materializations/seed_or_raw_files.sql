@@ -7,6 +7,15 @@
     lineage stays seed -> staging. Without raw_data_dir it is dbt's own seed.
 -#}
 {% materialization seed, adapter='duckdb' %}
+    {{- return(seed_or_raw_files()) -}}
+{% endmaterialization %}
+
+{% materialization seed, adapter='spark' %}
+    {{- return(seed_or_raw_files()) -}}
+{% endmaterialization %}
+
+
+{% macro seed_or_raw_files() %}
     {%- set raw_dir = (var('raw_data_dir', '') or '') | string | trim -%}
     {%- set existing = adapter.get_relation(database=database, schema=schema, identifier=model['alias']) -%}
     {%- if raw_dir == '' -%}
@@ -24,15 +33,17 @@
         {%- if file_info.format == 'csv' -%}
             {%- do raw_csv_check(file_info.path, model['alias']) -%}
         {%- endif -%}
-        {%- set view_sql = _raw_file_as_text(file_info.path, file_info.format) -%}
+        {%- set input = file_info -%}
     {%- else -%}
         {#- A landing zone: the view spans every batch; batches not yet staged are checked. -#}
         {%- do _fail_when_events_file_and_batches(raw_dir) -%}
         {%- for batch in raw_event_batches_not_staged(batches) if batch.format == 'csv' -%}
             {%- do raw_csv_check(batch.path, model['alias']) -%}
         {%- endfor -%}
-        {%- set view_sql = read_raw_event_batches(batches) -%}
+        {%- set input = batches -%}
     {%- endif -%}
+    {%- set target_relation = this.incorporate(type='view') -%}
+    {%- set view_sql = raw_input_select(input, target_relation) -%}
     {%- set target_relation = this.incorporate(type='view') -%}
     {{ run_hooks(pre_hooks) }}
     {%- if existing is not none and not existing.is_view -%}
@@ -49,4 +60,4 @@
     {{ run_hooks(post_hooks) }}
     {{ adapter.commit() }}
     {{ return({'relations': [target_relation]}) }}
-{% endmaterialization %}
+{% endmacro %}

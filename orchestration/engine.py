@@ -18,10 +18,16 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ml.config import PROJECT_ROOT
 from ml.db import ML_SCHEMA, connect, init_ml_schema, quote_ident
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 ENGINES = {"duckdb": "dev", "spark": "spark"}  # engine -> profiles.yml target
 
@@ -99,3 +105,32 @@ def spark_dbt_env(folder: Path) -> dict[str, str]:
     """What a dbt invocation on Spark needs in its environment for the exchange."""
     return {"SOCIAL_ML_SPARK_EXCHANGE": str(folder), "SPARK_LOCAL_IP": "127.0.0.1"}
 
+
+
+@contextmanager
+def spark_session(warehouse: Path, driver_memory: str = "3g") -> Iterator[SparkSession]:
+    """A Spark session (local, both cores) on the warehouse dbt's spark target wrote to
+    `warehouse` (its SOCIAL_ML_SPARK_WAREHOUSE), with the profile's settings that decide
+    what a query returns; stopped on exit, so a later one may open another warehouse."""
+    from pyspark.sql import SparkSession  # the spark extra: imported only when used
+
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    session = (
+        SparkSession.builder.master("local[2]")
+        .enableHiveSupport()
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", driver_memory)
+        .config("spark.sql.warehouse.dir", str(warehouse))
+        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={warehouse}")
+        .config(
+            "spark.hadoop.javax.jdo.option.ConnectionURL",
+            f"jdbc:derby:;databaseName={warehouse}/metastore_db;create=true",
+        )
+        .getOrCreate()
+    )
+    try:
+        yield session
+    finally:
+        session.stop()

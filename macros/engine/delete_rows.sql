@@ -28,17 +28,19 @@
     {%- else -%}
         {%- set name = alias or 'deleted' -%}
         {%- set kept = (relation | string) ~ '__dbt_kept' -%}
-        drop table if exists {{ kept }};
-        create table {{ kept }} using parquet as
-        select * from {{ relation }}
-        except all
-        select {{ name }}.* from {{ relation }} as {{ name }}
-        {%- if using %}
-        left semi join {{ using }} as {{ using_alias }} on {{ where }}
-        {%- else %}
-        where {{ where }}
-        {%- endif %};
+        {%- set deleted = 'select ' ~ name ~ '.* from ' ~ relation ~ ' as ' ~ name ~ (
+            ' left semi join ' ~ using ~ ' as ' ~ using_alias ~ ' on ' ~ where if using
+            else ' where ' ~ where
+        ) -%}
+        {{ spark_scratch_table(kept, 'select * from ' ~ relation ~ ' except all ' ~ deleted) }};
         insert overwrite table {{ relation }} select * from {{ kept }};
         drop table {{ kept }}
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- Spark: the statements that (re)create the Parquet scratch table `name` from `select_sql`. -#}
+{% macro spark_scratch_table(name, select_sql) -%}
+    drop table if exists {{ name }};
+    create table {{ name }} using parquet as {{ select_sql }}
 {%- endmacro %}

@@ -11,13 +11,7 @@
 
 {#- The header's column names, read from the file's first line as plain text. -#}
 {% macro raw_csv_columns(path) -%}
-    {%- set first_line = run_query(
-        "select header_line from read_csv(" ~ raw_path_literal(path) ~ ", header = false,"
-        ~ " auto_detect = false, delim = '\x1f', quote = '', escape = '',"
-        ~ " columns = {'header_line': 'VARCHAR'}, max_line_size = " ~ _raw_csv_max_line_bytes()
-        ~ ") limit 1"
-    ) -%}
-    {%- set line = (first_line.rows[0][0] if first_line.rows | length > 0 else none) or '' -%}
+    {%- set line = adapter.dispatch('raw_csv_first_line', 'social_ml')(path) or '' -%}
     {%- set names = [] -%}
     {%- for field in line.split(',') -%}
         {%- set name = field.strip().strip('"').strip() -%}
@@ -31,6 +25,23 @@
         {%- do names.append(name) -%}
     {%- endfor -%}
     {{- return(names) -}}
+{%- endmacro %}
+
+
+{#- The first line of the file at `path` (none when it is empty), a BOM dropped. -#}
+{% macro default__raw_csv_first_line(path) -%}
+    {%- set first_line = run_query(
+        "select header_line from read_csv(" ~ raw_path_literal(path) ~ ", header = false,"
+        ~ " auto_detect = false, delim = '\x1f', quote = '', escape = '',"
+        ~ " columns = {'header_line': 'VARCHAR'}, max_line_size = " ~ _raw_csv_max_line_bytes()
+        ~ ") limit 1"
+    ) -%}
+    {{- return(first_line.rows[0][0] if first_line.rows | length > 0 else none) -}}
+{%- endmacro %}
+
+{% macro spark__raw_csv_first_line(path) -%}
+    {%- set first_line = run_query('select value from text.`' ~ path | replace('`', '``') ~ '` limit 1') -%}
+    {{- return(first_line.rows[0][0] if first_line.rows | length > 0 else none) -}}
 {%- endmacro %}
 
 
@@ -54,6 +65,10 @@
     dialect anywhere (one extra pass over the file, with DuckDB's rejects
     tables); renders nothing when it reads cleanly. -#}
 {% macro raw_csv_check(path, identifier) -%}
+    {{- return(adapter.dispatch('raw_csv_check', 'social_ml')(path, identifier)) -}}
+{%- endmacro %}
+
+{% macro default__raw_csv_check(path, identifier) -%}
     {%- set errors = 'raw_csv_errors_' ~ identifier -%}
     {%- set scans = 'raw_csv_scans_' ~ identifier -%}
     {%- do run_query('drop table if exists ' ~ errors) -%}

@@ -3,8 +3,8 @@
     hashes and UUIDs. Each id space (users, tweets) is read one way for the
     whole run: declared in the var `raw_id_formats`, or else detected by
     stg_social__id_formats from the table that owns the ids (raw_users.user_id,
-    raw_tweets.tweet_id). Text ids become bigint surrogates (a 63-bit hash of
-    the text), so every join, feature and model downstream is unchanged; the
+    raw_tweets.tweet_id). Text ids become bigint surrogates (the first 60 bits
+    of the text's MD5), so every join, feature and model downstream is unchanged; the
     original text stays in dim_users.user_key and dim_tweets.tweet_key.
 -#}
 
@@ -26,20 +26,11 @@
 
 
 {#- A stable, non-negative bigint for a text id (collisions: see stg_social__id_formats),
-    null for a null (the engines' hash functions give null a value of its own: a
-    missing author would otherwise become one shared author). Each engine has its own
-    hash, so the surrogates differ between engines; the text stays in the *_key columns. -#}
+    null for a null (hash functions give null a value of its own: a missing author
+    would otherwise become one shared author). md5_bigint gives the same surrogate
+    on every engine; the text stays in the *_key columns. -#}
 {% macro raw_text_id_hash(text) -%}
-    case when {{ text }} is not null then {{ adapter.dispatch('raw_text_id_hash', 'social_ml')(text) }} end
-{%- endmacro %}
-
-{% macro duckdb__raw_text_id_hash(text) -%}
-    cast(hash({{ text }}) >> 1 as bigint)
-{%- endmacro %}
-
-{#- The sign bit cleared, not abs(): abs of the smallest bigint overflows. -#}
-{% macro spark__raw_text_id_hash(text) -%}
-    (xxhash64({{ text }}) & 9223372036854775807)
+    case when {{ text }} is not null then {{ md5_bigint(text) }} end
 {%- endmacro %}
 
 

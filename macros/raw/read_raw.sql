@@ -37,7 +37,7 @@
         {%- set input_label = 'landing zone ' ~ raw_dir.rstrip('/') ~ '/raw_events/' -%}
     {%- else -%}
         {%- set file_info = _find_raw_file(raw_dir, 'raw_' ~ table_name) -%}
-        {%- set relation_sql = _raw_file_as_text(file_info.path, file_info.format) -%}
+        {%- set relation_sql = raw_input_select(file_info, source_relation) -%}
         {%- set input_label = 'file ' ~ file_info.path -%}
     {%- endif -%}
     {%- do _check_raw_columns(relation_sql, source_name, table_name, input_label) -%}
@@ -49,16 +49,31 @@
 {% macro _find_raw_file(raw_dir, identifier) -%}
     {%- set base = raw_dir.rstrip('/') ~ '/' ~ identifier -%}
     {%- for format in ['parquet', 'csv'] -%}
-        {%- set path = base ~ '.' ~ format -%}
-        {%- set found = run_query('select count(*) from glob(' ~ raw_path_literal(path) ~ ')') -%}
-        {%- if found.columns[0].values()[0] > 0 -%}
-            {{- return({'path': path, 'format': format}) -}}
+        {%- set found = raw_list_files(identifier ~ '.' ~ format) -%}
+        {%- if found -%}
+            {{- return({'path': found[0], 'format': format}) -}}
         {%- endif -%}
     {%- endfor -%}
     {{- exceptions.raise_compiler_error(
         "Raw input missing: raw_data_dir='" ~ raw_dir ~ "' has neither " ~ base ~ ".parquet nor "
         ~ base ~ ".csv (see docs/raw_data_contract.md)."
     ) -}}
+{%- endmacro %}
+
+
+{#- A table expression over the user's own data, every column as text: `input`
+    is the file (a _find_raw_file result) or the landing zone's batches, which
+    `relation`, the seed raw_<table>, stands for. The seed of an own-data run
+    is a view of it, and staging reads it. -#}
+{% macro raw_input_select(input, relation) -%}
+    {{- return(adapter.dispatch('raw_input_select', 'social_ml')(input, relation)) -}}
+{%- endmacro %}
+
+{% macro default__raw_input_select(input, relation) -%}
+    {%- if input is mapping -%}
+        {{- return(_raw_file_as_text(input.path, input.format)) -}}
+    {%- endif -%}
+    {{- return(read_raw_event_batches(input)) -}}
 {%- endmacro %}
 
 
@@ -69,24 +84,40 @@
     {%- if format == 'csv' -%}
         {{- return(raw_csv_read(path, ', filename = true' if with_filename else '')) -}}
     {%- endif -%}
-    {#- Parquet keeps its own types: cast each column to text, timestamps in the contract's format. -#}
-    {%- set described = run_query(
-        'describe select * from read_parquet(' ~ quoted_path ~ ', union_by_name = true)'
+    {%- set casts = raw_columns_as_text(
+        'select * from read_parquet(' ~ quoted_path ~ ', union_by_name = true)'
     ) -%}
-    {%- set casts = [] -%}
-    {%- for row in described.rows -%}
-        {%- set name = adapter.quote(row[0]) -%}
-        {%- if 'TIMESTAMP' in row[1] | string | upper -%}
-            {%- do casts.append("strftime(" ~ name ~ ", '%Y-%m-%d %H:%M:%S.%g') as " ~ name) -%}
-        {%- else -%}
-            {%- do casts.append('cast(' ~ name ~ ' as string) as ' ~ name) -%}
-        {%- endif -%}
-    {%- endfor -%}
     {%- if with_filename -%}{%- do casts.append('filename') -%}{%- endif -%}
     {{- return(
         '(select ' ~ casts | join(', ') ~ ' from read_parquet(' ~ quoted_path
         ~ ', union_by_name = true' ~ (', filename = true' if with_filename else '') ~ '))'
     ) -}}
+{%- endmacro %}
+
+
+{#- The select list that casts every column of `query` to text, timestamps in the
+    contract's format (`YYYY-MM-DD HH:MM:SS.fff`): Parquet keeps its own types. -#}
+{% macro raw_columns_as_text(query) -%}
+    {%- set casts = [] -%}
+    {%- for row in run_query('describe ' ~ query).rows -%}
+        {%- set name = adapter.quote(row[0]) -%}
+        {%- if 'TIMESTAMP' in row[1] | string | upper -%}
+            {%- do casts.append(
+                adapter.dispatch('raw_timestamp_as_text', 'social_ml')(name) ~ ' as ' ~ name
+            ) -%}
+        {%- else -%}
+            {%- do casts.append('cast(' ~ name ~ ' as string) as ' ~ name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(casts) -}}
+{%- endmacro %}
+
+{% macro default__raw_timestamp_as_text(column) -%}
+    {{- return("strftime(" ~ column ~ ", '%Y-%m-%d %H:%M:%S.%g')") -}}
+{%- endmacro %}
+
+{% macro spark__raw_timestamp_as_text(column) -%}
+    {{- return("date_format(" ~ column ~ ", 'yyyy-MM-dd HH:mm:ss.SSS')") -}}
 {%- endmacro %}
 
 

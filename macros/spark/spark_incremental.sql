@@ -36,8 +36,7 @@
     {%- set batch = (target | string) ~ '__dbt_batch' -%}
     {%- set columns = adapter.get_columns_in_relation(target) | map(attribute='quoted') | join(', ') -%}
     {%- set statements -%}
-        drop table if exists {{ batch }};
-        create table {{ batch }} using parquet as select * from {{ source }};
+        {{ spark_scratch_table(batch, 'select * from ' ~ source) }};
         {{ delete_rows(target, unique_key ~ ' in (select ' ~ unique_key ~ ' from ' ~ batch ~ ')') }};
         insert into {{ target }} ({{ columns }}) select {{ columns }} from {{ batch }}
     {%- endset -%}

@@ -19,12 +19,9 @@
     {%- set raw_dir = (var('raw_data_dir', '') or '') | string | trim -%}
     {%- if raw_dir == '' or not execute -%}{{ return(none) }}{%- endif -%}
     {%- set folder = raw_dir.rstrip('/') ~ '/raw_events/' -%}
-    {%- set listed = run_query(
-        'select file from glob(' ~ raw_path_literal(folder ~ '*') ~ ') order by file'
-    ) -%}
+    {%- set listed = raw_list_files('raw_events/*') -%}
     {%- set batches = [] -%}
-    {%- for row in listed.rows -%}
-        {%- set path = row[0] -%}
+    {%- for path in listed -%}
         {%- set name = path.split('/')[-1] -%}
         {%- set found = modules.re.fullmatch('([A-Za-z0-9][A-Za-z0-9_.=-]*)[.](csv|parquet)', name) -%}
         {#- Names starting with '.' or '_' are a writer's temporary files: not landed yet. -#}
@@ -41,7 +38,7 @@
         {%- endif -%}
     {%- endfor -%}
     {%- set formats = batches | map(attribute='format') | unique | list -%}
-    {%- if listed.rows | length == 0 -%}{{ return(none) }}{%- endif -%}
+    {%- if listed | length == 0 -%}{{ return(none) }}{%- endif -%}
     {%- if formats | length > 1 -%}
         {{- exceptions.raise_compiler_error(
             "Landing zone " ~ folder ~ " mixes .csv and .parquet batches: write every batch in one"
@@ -64,20 +61,13 @@
     {%- if batches | length == 0 -%}
         {{- return('(select * from ' ~ source('raw', 'events') ~ ' where false)') -}}
     {%- endif -%}
+    {{- return(adapter.dispatch('read_raw_event_batches', 'social_ml')(batches)) -}}
+{%- endmacro %}
+
+{% macro default__read_raw_event_batches(batches) -%}
+    {%- do raw_event_batches_csv_header(batches) -%}
     {%- set paths = batches | map(attribute='path') | list -%}
     {%- if batches[0].format == 'csv' -%}
-        {%- set columns = raw_csv_columns(paths[0]) -%}
-        {%- for batch in batches[1:] -%}
-            {%- set path = batch.path -%}
-            {%- set header = raw_csv_columns(path) -%}
-            {%- if header != columns -%}
-                {{- exceptions.raise_compiler_error(
-                    "Landing zone batch " ~ path ~ " has the header " ~ header | join(',')
-                    ~ ", not " ~ columns | join(',') ~ " like " ~ paths[0]
-                    ~ ": every batch file carries the same columns in the same order."
-                ) -}}
-            {%- endif -%}
-        {%- endfor -%}
         {%- set reader = raw_csv_read(paths, ', filename = true') -%}
     {%- else -%}
         {%- set reader = _raw_file_as_text(paths, 'parquet', with_filename=true) -%}
@@ -86,6 +76,32 @@
         "(select * exclude (filename), regexp_extract(filename, '([^/]+)[.](csv|parquet)$', 1)"
         ~ ' as batch_id from ' ~ reader ~ ')'
     ) -}}
+{%- endmacro %}
+
+{#- Spark reads batch files through an external table over their folder. -#}
+{% macro spark__read_raw_event_batches(batches) -%}
+    {{- return(raw_input_select(batches, source('raw', 'events'))) -}}
+{%- endmacro %}
+
+
+{#- The column names every CSV batch carries in its header (none for Parquet
+    batches); stops, naming the file, when one batch's header differs. -#}
+{% macro raw_event_batches_csv_header(batches) -%}
+    {%- if batches | length == 0 or batches[0].format != 'csv' -%}{{ return(none) }}{%- endif -%}
+    {%- set paths = batches | map(attribute='path') | list -%}
+    {%- set columns = raw_csv_columns(paths[0]) -%}
+    {%- for batch in batches[1:] -%}
+        {%- set path = batch.path -%}
+        {%- set header = raw_csv_columns(path) -%}
+        {%- if header != columns -%}
+            {{- exceptions.raise_compiler_error(
+                "Landing zone batch " ~ path ~ " has the header " ~ header | join(',')
+                ~ ", not " ~ columns | join(',') ~ " like " ~ paths[0]
+                ~ ": every batch file carries the same columns in the same order."
+            ) -}}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(columns) -}}
 {%- endmacro %}
 
 
@@ -144,11 +160,7 @@
 
 
 {% macro _fail_when_events_file_and_batches(raw_dir) -%}
-    {%- set base = raw_dir.rstrip('/') ~ '/raw_events' -%}
-    {%- set both = run_query(
-        'select count(*) from glob(' ~ raw_path_literal([base ~ '.csv', base ~ '.parquet']) ~ ')'
-    ) -%}
-    {%- if both.columns[0].values()[0] > 0 -%}
+    {%- if raw_list_files('raw_events.csv') or raw_list_files('raw_events.parquet') -%}
         {{- exceptions.raise_compiler_error(
             "raw_data_dir='" ~ raw_dir ~ "' holds both a raw_events file and a raw_events/ folder of"
             ~ " batches: keep one (docs/raw_data_contract.md, Landing zone)."

@@ -53,7 +53,7 @@ final as (
         cast(engagements as bigint) as engagements,
         users_engaged,
         case
-            when impressions > 0 then round(cast(engagements as double) / impressions, 6)
+            when impressions > 0 then {{ ml_round('cast(engagements as double) / impressions', 6) }}
         end as engagement_rate
     from daily_reach
 )

@@ -28,11 +28,11 @@ final as (
         hourly.engagements,
         case
             when hourly.impressions > 0
-                then round(cast(hourly.clicks as double) / hourly.impressions, 6)
+                then {{ ml_round('cast(hourly.clicks as double) / hourly.impressions', 6) }}
         end as click_through_rate,
         case
             when hourly.impressions > 0
-                then round(cast(hourly.engagements as double) / hourly.impressions, 6)
+                then {{ ml_round('cast(hourly.engagements as double) / hourly.impressions', 6) }}
         end as engagement_rate
     from hourly
     inner join tweets

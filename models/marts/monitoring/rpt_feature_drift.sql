@@ -204,16 +204,16 @@ final as (
         features.model_version,
         cast(window_rows.reference_rows as bigint) as reference_rows,
         cast(window_rows.current_rows as bigint) as current_rows,
-        round(
-            window_rows.reference_nulls / nullif(cast(window_rows.reference_rows as double), 0), 6
-        ) as reference_null_share,
-        round(
-            window_rows.current_nulls / nullif(cast(window_rows.current_rows as double), 0), 6
-        ) as current_null_share,
+        {{ ml_round(
+            'window_rows.reference_nulls / nullif(cast(window_rows.reference_rows as double), 0)', 6
+        ) }} as reference_null_share,
+        {{ ml_round(
+            'window_rows.current_nulls / nullif(cast(window_rows.current_rows as double), 0)', 6
+        ) }} as current_null_share,
         -- An empty window has no distribution: floored shares would invent a PSI.
         case
             when window_rows.reference_rows > 0 and window_rows.current_rows > 0
-                then round(psi.psi, 6)
+                then {{ ml_round('psi.psi', 6) }}
         end as psi,
         case
             when window_rows.reference_rows = 0 or window_rows.current_rows = 0 then 'no_data'

@@ -80,19 +80,16 @@ final as (
         daily.impression_date,
         daily.impressions,
         cast(daily.positives as bigint) as positives,
-        round(daily.observed_ctr, 6) as observed_ctr,
-        round(daily.mean_score, 6) as mean_score,
-        round(daily.mean_score - daily.observed_ctr, 6) as calibration_gap,
+        {{ ml_round('daily.observed_ctr', 6) }} as observed_ctr,
+        {{ ml_round('daily.mean_score', 6) }} as mean_score,
+        {{ ml_round('daily.mean_score - daily.observed_ctr', 6) }} as calibration_gap,
         case
             when daily.positives > 0 and daily.positives < daily.impressions
-                then round(
-                        (
-                            daily.positive_rank_sum
-                            - cast(daily.positives as double) * (daily.positives + 1) / 2
-                        )
-                        / (cast(daily.positives as double) * (daily.impressions - daily.positives)),
-                        6
-                    )
+                then {{ ml_round(
+                    '(daily.positive_rank_sum - cast(daily.positives as double) * (daily.positives + 1) / 2)'
+                    ~ ' / (cast(daily.positives as double) * (daily.impressions - daily.positives))',
+                    6,
+                ) }}
         end as roc_auc,
         registry.val_roc_auc,
         registry.val_log_loss,

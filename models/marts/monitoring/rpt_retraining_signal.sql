@@ -73,7 +73,7 @@ drift_summary as (
         max(psi) as max_psi,
         sum(case when status = 'alert' then 1 else 0 end) as features_in_alert,
         {{ string_agg_ordered(
-            "case when status = 'alert' then feature || '=' || cast(round(psi, 3) as string) end",
+            "case when status = 'alert' then feature || '=' || cast(" ~ ml_round('psi', 3) ~ " as string) end",
             "', '", 'feature',
         ) }} as alert_features
     from drift
@@ -109,11 +109,11 @@ final as (
     select
         cast(current_model_version as integer) as current_model_version,
         cast(evaluated_model_version as integer) as evaluated_model_version,
-        round(latest_ndcg, 6) as latest_ndcg,
-        round(popularity_ndcg, 6) as popularity_ndcg,
+        {{ ml_round('latest_ndcg', 6) }} as latest_ndcg,
+        {{ ml_round('popularity_ndcg', 6) }} as popularity_ndcg,
         cast(accepted_model_version as integer) as accepted_model_version,
-        round(accepted_ndcg, 6) as accepted_ndcg,
-        round(max_psi, 6) as max_psi,
+        {{ ml_round('accepted_ndcg', 6) }} as accepted_ndcg,
+        {{ ml_round('max_psi', 6) }} as max_psi,
         cast(features_in_alert as bigint) as features_in_alert,
         no_current_model,
         drift_alert,
@@ -134,18 +134,18 @@ final as (
                     when ranking_regression
                         then
                             'ndcg@{{ k }} of version ' || cast(evaluated_model_version as string)
-                            || ' (' || cast(round(latest_ndcg, 4) as string)
+                            || ' (' || cast({{ ml_round('latest_ndcg', 4) }} as string)
                             || ') fell more than {{ margin }} below version '
                             || cast(accepted_model_version as string)
-                            || ' (' || cast(round(accepted_ndcg, 4) as string) || ')'
+                            || ' (' || cast({{ ml_round('accepted_ndcg', 4) }} as string) || ')'
                 end,
                 case
                     when below_popularity
                         then
                             'ndcg@{{ k }} of version ' || cast(evaluated_model_version as string)
-                            || ' (' || cast(round(latest_ndcg, 4) as string)
+                            || ' (' || cast({{ ml_round('latest_ndcg', 4) }} as string)
                             || ') is below the popularity baseline ('
-                            || cast(round(popularity_ndcg, 4) as string) || ')'
+                            || cast({{ ml_round('popularity_ndcg', 4) }} as string) || ')'
                 end
             ) as string
         ) as reasons

@@ -5,7 +5,7 @@
     self-join of each user's history: one row per (user, i < j), at most
     history_cap^2 / 2 rows per user whatever a tweet's popularity, grouped by
     (i, j). That grouping is the model's whole cost, so every tweet and user
-    gets a dense integer index per scope, numbered in (scope, id) order, and
+    gets a dense integer index (ml_running_sum: no global window), and
     the pair is grouped on ONE bigint key (i_index * 2^31 + j_index) instead
     of (scope varchar, tweet_id, neighbour_tweet_id). Tweets with fewer than
     min_cooccurrence users and users with fewer than two such tweets cannot
@@ -34,15 +34,28 @@ tweet_users as (
 ),
 
 -- Tweets that can be in a qualifying pair (c_ij <= n_i), indexed in
--- (scope, tweet_id) order: within a scope, index order is tweet_id order.
+-- (scope, bucket, tweet_id) order: any order serves, since both directions
+-- of a pair are kept; buckets let an engine number them in parallel.
+kept_tweets as (
+    select
+        scope,
+        tweet_id,
+        n_users,
+        {{ ml_id_bucket('tweet_id') }} as tweet_bucket
+    from tweet_users
+    where n_users >= {{ min_co }}
+),
+
 indexed_tweets as (
     select
         scope,
         tweet_id,
         n_users,
-        row_number() over (order by scope, tweet_id) as tweet_index
-    from tweet_users
-    where n_users >= {{ min_co }}
+        tweet_index
+    from {{ ml_running_sum(
+        'kept_tweets', ['scope', 'tweet_id', 'n_users'], ['scope', 'tweet_bucket'],
+        'tweet_id', '1', 'tweet_index',
+    ) }} as numbered
 ),
 
 kept_history as (
@@ -58,15 +71,25 @@ kept_history as (
 ),
 
 -- Users with at least two kept tweets (a qualifying pair needs both tweets in
--- each of its users' histories), indexed in (scope, user_id) order.
+-- each of its users' histories), indexed likewise.
+kept_users as (
+    select
+        scope,
+        user_id,
+        {{ ml_id_bucket('user_id') }} as user_bucket
+    from kept_history
+    group by scope, user_id
+    having count(*) >= 2
+),
+
 indexed_users as (
     select
         scope,
         user_id,
-        row_number() over (order by scope, user_id) as user_index
-    from kept_history
-    group by scope, user_id
-    having count(*) >= 2
+        user_index
+    from {{ ml_running_sum(
+        'kept_users', ['scope', 'user_id'], ['scope', 'user_bucket'], 'user_id', '1', 'user_index',
+    ) }} as numbered
 ),
 
 user_tweets as (

@@ -91,14 +91,28 @@ tweets as (
     from {{ ref('dim_tweets') }}
 ),
 
+-- Tweets numbered in creation order (ml_running_sum, day by day: no global window).
+catalogue_tweets as (
+    select
+        tweet_id,
+        author_id,
+        created_at,
+        deleted_at,
+        cast(created_at as date) as created_day
+    from {{ ref('dim_tweets') }}
+),
+
 catalogue as (
     select
         tweet_id,
         author_id,
         created_at,
         deleted_at,
-        row_number() over (order by created_at, tweet_id) as tweet_index
-    from {{ ref('dim_tweets') }}
+        tweet_index
+    from {{ ml_running_sum(
+        'catalogue_tweets', ['tweet_id', 'author_id', 'created_at', 'deleted_at'], ['created_day'],
+        'created_at, tweet_id', '1', 'tweet_index',
+    ) }} as numbered
 ),
 
 -- Training requests: every non-bot impression whose label horizon ends
@@ -175,6 +189,7 @@ positives as (
 creation_time_line as (
     select
         created_at as line_at,
+        cast(created_at as date) as line_day,
         0 as is_positive,
         1 as n_created,
         cast(null as string) as event_id
@@ -182,6 +197,7 @@ creation_time_line as (
     union all
     select
         event_at as line_at,
+        cast(event_at as date) as line_day,
         1 as is_positive,
         0 as n_created,
         event_id
@@ -192,15 +208,10 @@ live_counts as (
     select
         event_id,
         created_before
-    from (
-        select
-            event_id,
-            sum(n_created) over (
-                order by line_at asc, is_positive desc
-                rows between unbounded preceding and current row
-            ) as created_before
-        from creation_time_line
-    ) as counted
+    from {{ ml_running_sum(
+        'creation_time_line', ['event_id'], ['line_day'], 'line_at asc, is_positive desc',
+        'n_created', 'created_before',
+    ) }} as counted
     where event_id is not null
 ),
 
