@@ -132,6 +132,7 @@ def run_size(size: DataSize, out: Path, driver_memory: str) -> dict[str, object]
         builds[engine] = {
             "seconds": measured.seconds,
             "peak_rss_bytes": measured.peak_rss_bytes,
+            "peak_rss_sampled": True,  # the process tree's, the JVM included
             "returncode": measured.returncode,
             "load_average_start": load_before,
             "load_average_end": load_average(),

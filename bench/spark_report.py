@@ -17,6 +17,13 @@ PARALLEL_EFFICIENCY = 0.7  # shuffles and stragglers: a cluster rarely scales li
 ENGINE_NAMES = {"duckdb": "DuckDB", "spark": "Spark local"}
 
 
+def _gib(build: dict, engine: str) -> str:
+    """Peak RSS; Spark runs from before the process tree was sampled missed the JVM."""
+    if engine == "spark" and not build.get("peak_rss_sampled"):
+        return "n/a"
+    return f"{build['peak_rss_bytes'] / 2**30:.2f}"
+
+
 def _kind(build: dict, kind: str, field: str = "execution_seconds") -> float:
     return float(build["dbt"]["by_kind"].get(kind, {}).get(field, 0.0))
 
@@ -146,7 +153,7 @@ def write_spark_report(runs: list[dict], path: Path) -> None:
             run["label"], f"{run['raw_rows'].get('raw_events', 0):,}",
             f"{duck['seconds']:.1f}", f"{spark['seconds']:.1f}",
             f"{spark['seconds'] / duck['seconds']:.1f}x",
-            f"{duck['peak_rss_bytes'] / 2**30:.2f}", f"{spark['peak_rss_bytes'] / 2**30:.2f}",
+            _gib(duck, "duckdb"), _gib(spark, "spark"),
             f"{duck['load_average_start'][0]} / {spark['load_average_start'][0]}", same,
         ])  # fmt: skip
     lines += _table(

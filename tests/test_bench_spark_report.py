@@ -10,7 +10,7 @@ from bench.spark_report import PARALLEL_EFFICIENCY, SCALE_UP, WORKER_CORES, writ
 
 def _build(seconds: float, model_seconds: float) -> dict:
     return {
-        "seconds": seconds, "peak_rss_bytes": 2**30, "returncode": 0,
+        "seconds": seconds, "peak_rss_bytes": 2**30, "peak_rss_sampled": True, "returncode": 0,
         "load_average_start": [0.5, 0.5, 0.5], "load_average_end": [1.0, 1.0, 1.0],
         "dbt": {
             "startup_parse_seconds": 5.0,
@@ -46,7 +46,7 @@ def test_report_estimates_from_a_line_through_the_sizes(tmp_path: Path) -> None:
         [_run(10_000_000, "10M", 400.0, 1000.0), _run(1_000_000, "1M", 50.0, 100.0)], report
     )
     text = report.read_text()
-    assert "| 1M | 1,000,000 | 50.0 | 120.0 | 2.4x |" in text
+    assert "| 1M | 1,000,000 | 50.0 | 120.0 | 2.4x | 1.00 | 1.00 |" in text
     assert "0 s fixed + 100.0 s per million raw event rows" in text
     assert "5,000 rows per core-second" in text
     minutes = 2e5 / (4 * WORKER_CORES * PARALLEL_EFFICIENCY) / 60
