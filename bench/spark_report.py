@@ -78,11 +78,14 @@ def _estimate_lines(runs: list[dict], cores: int) -> list[str]:
         parallel = core_seconds / (workers * WORKER_CORES * PARALLEL_EFFICIENCY)
         rows.append([str(workers), str(workers * WORKER_CORES), f"{(fixed + parallel) / 60:,.0f}"])
     lines += _table(["workers", "cores", "model time (minutes)"], rows)
-    lines += [
-        "",
+    one_size = (
         "With one size the line goes through the origin, so the fixed cost of each model "
         "is counted as work that spreads over the workers: an overestimate of the "
-        "per-row cost. What the estimate leaves out: the data tests (they scan the same "
+        "per-row cost. " if len(runs) == 1 else ""
+    )
+    lines += [
+        "",
+        one_size + "What the estimate leaves out: the data tests (they scan the same "
         "tables again), reading the raw files from object storage instead of a local disk, "
         "and skew (a heavy user's rows are one task's work).",
     ]

@@ -5,6 +5,8 @@
     .csv, every column as text. So schema `raw`, every count of it (the run
     summary's included) and everything downstream are the user's data, and
     lineage stays seed -> staging. Without raw_data_dir it is dbt's own seed.
+    The same on DuckDB and on Spark, where raw_input_select's view reads an
+    external table over the files (macros/spark/spark_raw_files.sql).
 -#}
 {% materialization seed, adapter='duckdb' %}
     {{- return(seed_or_raw_files()) -}}
@@ -44,7 +46,6 @@
     {%- endif -%}
     {%- set target_relation = this.incorporate(type='view') -%}
     {%- set view_sql = raw_input_select(input, target_relation) -%}
-    {%- set target_relation = this.incorporate(type='view') -%}
     {{ run_hooks(pre_hooks) }}
     {%- if existing is not none and not existing.is_view -%}
         {%- do adapter.drop_relation(existing) -%}

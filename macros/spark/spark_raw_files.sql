@@ -7,9 +7,9 @@
     user's file (or the landing zone's folder of batches) becomes an external
     table, raw_<table>__files, and the reader a SELECT over it with every
     column as text (and, for batches, the batch_id of each row's file, only
-    the batches asked for). The seed and staging
-    both (re)create it before reading, so `dbt run` alone reads the files as
-    they are now. Dropping an external table leaves its files alone.
+    the batches asked for). The seed and staging both (re)create it before
+    reading, so `dbt run` alone reads the files as they are now. Dropping an
+    external table leaves its files alone.
 
     CSV is read in the project's dialect (raw_csv.sql) with the header's
     columns, by position: each file's header is checked first.
@@ -31,9 +31,7 @@
     {%- if format == 'csv' -%}
         {%- set columns = raw_event_batches_csv_header(input) if is_batches else raw_csv_columns(path) -%}
         {%- do options.update(_spark_raw_csv_options()) -%}
-        {%- set schema = [] -%}
-        {%- for name in columns -%}{%- do schema.append(adapter.quote(name) ~ ' string') -%}{%- endfor -%}
-        {%- set schema_sql = '(' ~ schema | join(', ') ~ ')' -%}
+        {%- set schema_sql = '(' ~ _spark_text_columns(columns) ~ ')' -%}
     {%- else -%}
         {%- do options.update({'mergeSchema': 'true'}) -%}
         {%- set schema_sql = '' -%}
@@ -49,8 +47,8 @@
     {%- if not is_batches -%}
         {{- return('(select ' ~ casts | join(', ') ~ ' from ' ~ files_table ~ ')') -}}
     {%- endif -%}
-    {#- Only the listed batches (the folder may hold later ones): a filter on the file
-        name, which Spark applies to the file listing, so other files are not read. -#}
+    {#- Only the listed batches: the folder may hold later ones (the file name is a
+        column of Spark's file metadata, filtered like any other). -#}
     {%- set file_names = [] -%}
     {%- for batch in input -%}
         {%- do file_names.append(spark_text_literal(batch.path.split('/')[-1])) -%}
@@ -69,13 +67,11 @@
     rejects). -#}
 {% macro spark__raw_csv_check(path, identifier) -%}
     {%- set columns = raw_csv_columns(path) -%}
-    {%- set schema = [] -%}
-    {%- for name in columns -%}{%- do schema.append(adapter.quote(name) ~ ' string') -%}{%- endfor -%}
     {%- set options = _spark_raw_csv_options() -%}
     {%- do options.update({'path': path, 'columnNameOfCorruptRecord': 'raw_csv_bad_record'}) -%}
     {%- do run_query(
         'create or replace temporary view raw_csv_checked_' ~ identifier ~ ' ('
-        ~ schema | join(', ') ~ ', raw_csv_bad_record string) using csv options ('
+        ~ _spark_text_columns(columns) ~ ', raw_csv_bad_record string) using csv options ('
         ~ _spark_options_sql(options) ~ ')'
     ) -%}
     {#- Spark refuses a query of the bad-record column alone: one data column comes along. -#}
@@ -106,6 +102,14 @@
         'header': 'true', 'multiLine': 'true', 'quote': '"', 'escape': '"',
         'encoding': 'UTF-8', 'mode': 'PERMISSIVE',
     }) -}}
+{%- endmacro %}
+
+
+{#- A table schema of text columns: `name` string, ... -#}
+{% macro _spark_text_columns(columns) -%}
+    {%- set typed = [] -%}
+    {%- for name in columns -%}{%- do typed.append(adapter.quote(name) ~ ' string') -%}{%- endfor -%}
+    {{- return(typed | join(', ')) -}}
 {%- endmacro %}
 
 
