@@ -26,27 +26,18 @@ from pathlib import Path
 
 import duckdb
 
+from bench.cli import _sizes
 from bench.dbt_timing import read_build
 from bench.machine import load_average, machine_info
 from bench.measure import run_measured, tail
 from bench.runner import RunPaths, RunSettings, raw_row_counts, stage_env
 from bench.settings import PROJECT_ROOT, DataSize
 from bench.spark_report import write_spark_report
+from orchestration.engine import ENGINES
 
 BENCH_DIR = PROJECT_ROOT / "bench"
-ENGINES = {"duckdb": "dev", "spark": "spark"}
 BUILD = ["build", "--exclude-resource-type", "unit_test", "--log-format-file", "json",
          "--log-level-file", "debug"]  # fmt: skip
-
-
-def _sizes(text: str) -> list[int]:
-    try:
-        sizes = sorted({int(part.replace("_", "")) for part in text.split(",") if part.strip()})
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--sizes takes integers, got {text!r}") from None
-    if not sizes or sizes[0] < 1000:
-        raise argparse.ArgumentTypeError("--sizes: each size must be >= 1000 events")
-    return sizes
 
 
 def build_parser() -> argparse.ArgumentParser:
